@@ -1,0 +1,235 @@
+//! Splitting a document into forms, and what the forms of one document
+//! share (the year printed once, the money unit every form prints the same).
+
+use crate::model::*;
+use crate::modern;
+use crate::older;
+use crate::rows::{read_rows, Row};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Head {
+    /// 财政项目支出绩效自评表
+    ModernTitle,
+    /// 项目绩效自我评价
+    OlderTitle,
+    /// Any other form title or section heading: the end of a form.
+    OtherTitle,
+    /// `(2023 年度)`
+    Year,
+    /// `项目名称 …` (or `项目 主管 …` where two label lines merged)
+    Name,
+}
+
+fn head_of(row: &Row) -> Option<Head> {
+    let c = row.compact();
+    if c.contains("支出绩效自评表") || c.contains("绩效自评表") {
+        return Some(Head::ModernTitle);
+    }
+    if c.contains("项目绩效自我评价") {
+        return Some(Head::OlderTitle);
+    }
+    if c.starts_with('#') || c.contains("申报表") || c.ends_with("预算表") {
+        return Some(Head::OtherTitle);
+    }
+    if modern::year_line(row).is_some() {
+        return Some(Head::Year);
+    }
+    if c.starts_with("项目名称") || c.starts_with("项目主管") {
+        return Some(Head::Name);
+    }
+    None
+}
+
+const OTHER_REASON: &str =
+    "not a self-evaluation form (declaration forms and budget tables are read by a later version)";
+
+#[derive(Debug)]
+enum Segment {
+    Modern(usize, usize),
+    Older(usize, usize),
+    Other(usize, usize, &'static str),
+}
+
+/// Row ranges of forms: a form starts at a run of title/year lines ending
+/// in its 项目名称 line, or at a title alone.
+fn segments(rows: &[Row]) -> Vec<Segment> {
+    let heads: Vec<Option<Head>> = rows.iter().map(head_of).collect();
+    let mut starts: Vec<(usize, Option<Head>)> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        match heads[i] {
+            Some(
+                Head::ModernTitle | Head::OlderTitle | Head::OtherTitle | Head::Year | Head::Name,
+            ) => {
+                let start = i;
+                let mut title = None;
+                let mut j = i;
+                // Gather the run of head lines that opens one form.
+                while j < rows.len() {
+                    match heads[j] {
+                        Some(t @ (Head::ModernTitle | Head::OlderTitle | Head::OtherTitle))
+                            if title.is_none() =>
+                        {
+                            title = Some(t);
+                            j += 1;
+                        }
+                        Some(Head::Year)
+                            if j == start
+                                || title.is_some()
+                                || heads[start] == Some(Head::Year) =>
+                        {
+                            j += 1
+                        }
+                        Some(Head::Name) => {
+                            j += 1;
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                let opens_form = title.is_some() || heads[start..j].contains(&Some(Head::Name));
+                if opens_form {
+                    starts.push((start, title));
+                    i = j;
+                } else {
+                    i += 1;
+                }
+            }
+            None => i += 1,
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(&(first, _)) = starts.first() {
+        if first > 0 {
+            out.push(Segment::Other(0, first, "text before the first form"));
+        }
+    } else if !rows.is_empty() {
+        out.push(Segment::Other(
+            0,
+            rows.len(),
+            "no self-evaluation form found in this text",
+        ));
+    }
+    for (k, &(start, title)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(rows.len(), |s| s.0);
+        let body = &rows[start..end];
+        let has = |p: &str| body.iter().any(|r| r.compact().contains(p));
+        let seg = match title {
+            Some(Head::OlderTitle) => Segment::Older(start, end),
+            Some(Head::ModernTitle) => Segment::Modern(start, end),
+            Some(_) => Segment::Other(start, end, OTHER_REASON),
+            None if has("资金总额") || has("总分") => Segment::Modern(start, end),
+            None if has("自评分") => Segment::Older(start, end),
+            None => Segment::Other(start, end, "a 项目名称 line that opens no self-evaluation"),
+        };
+        out.push(seg);
+    }
+    out
+}
+
+/// Reads a whole text document into forms.
+pub fn read_document(text: &str) -> Document {
+    let rows = read_rows(text);
+    let mut forms = Vec::new();
+    let mut unrecognized: Vec<Unrecognized> = Vec::new();
+    let mut last_was_other = false;
+    for seg in segments(&rows) {
+        match seg {
+            Segment::Modern(s, e) => {
+                last_was_other = false;
+                forms.push(Form::SelfEvaluation(modern::read(&rows[s..e])))
+            }
+            Segment::Older(s, e) => {
+                last_was_other = false;
+                forms.push(Form::SelfEvaluation(older::read(&rows[s..e])))
+            }
+            Segment::Other(s, e, reason) => {
+                if s == e {
+                    continue;
+                }
+                let cells = rows[s..e].iter().map(|r| r.cells.len()).sum();
+                let span = LineSpan {
+                    start: rows[s].line,
+                    end: rows[e - 1].line,
+                };
+                match unrecognized.last_mut() {
+                    Some(last) if last.lines.end < span.start && last_was_other => {
+                        last.lines.end = span.end;
+                        last.cells += cells;
+                        if last.reason != reason {
+                            last.reason = OTHER_REASON.to_string();
+                        }
+                    }
+                    _ => unrecognized.push(Unrecognized {
+                        lines: span,
+                        cells,
+                        reason: reason.to_string(),
+                    }),
+                }
+                last_was_other = true;
+            }
+        }
+    }
+    share_document_facts(&mut forms);
+    Document {
+        forms,
+        unrecognized,
+    }
+}
+
+/// A year or money unit that a form does not print legibly is taken from
+/// the document when every form that prints one agrees; the field then says
+/// `"document"` as its source.
+fn share_document_facts(forms: &mut [Form]) {
+    let evals = || forms.iter().map(|Form::SelfEvaluation(s)| s);
+    let years: Vec<i32> = evals()
+        .filter(|s| s.year_source == Some(Source::Form))
+        .filter_map(|s| s.year)
+        .collect();
+    let units: Vec<MoneyUnit> = evals()
+        .filter(|s| s.unit_source == Some(Source::Form))
+        .filter_map(|s| s.unit)
+        .collect();
+    let one_year = years
+        .first()
+        .copied()
+        .filter(|y| years.iter().all(|x| x == y));
+    let one_unit = units
+        .first()
+        .copied()
+        .filter(|u| units.iter().all(|x| x == u));
+    for Form::SelfEvaluation(s) in forms.iter_mut() {
+        if s.year.is_none() {
+            match one_year {
+                Some(y) => {
+                    s.year = Some(y);
+                    s.year_source = Some(Source::Document);
+                }
+                None if s.layout == Layout::Modern => s.missing.push(Missing {
+                    field: "year".into(),
+                    reason:
+                        "no year printed in this form, and the document's forms do not agree on one"
+                            .into(),
+                }),
+                None => s.missing.push(Missing {
+                    field: "year".into(),
+                    reason: "the older layout prints no evaluation year".into(),
+                }),
+            }
+        }
+        if s.unit.is_none() {
+            if let Some(u) = one_unit {
+                s.unit = Some(u);
+                s.unit_source = Some(Source::Document);
+                if let Some(pos) = s.missing.iter().position(|m| m.field == "unit") {
+                    let m = s.missing.remove(pos);
+                    s.repairs.push(Repair {
+                        line: s.lines.start,
+                        action: format!("{}; unit taken from the document's other forms", m.reason),
+                        affects_numbers: false,
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Reads the budget-performance forms of a disclosure into typed records.
+//!
+//! Text flows in as tab-separated lines (the form of text already extracted
+//! from a PDF); it is split into rows of cells that keep their line and
+//! column, the rows into forms, and each form into a typed record whose
+//! numbers keep the text, exact value and precision they were printed with.
+//! Every non-empty cell ends up in a field or in the form's `unmapped` list.
+//!
+//! ```
+//! let text = "财政项目支出绩效自评表\n(2023 年度)\n项目名称\t示例项目\n\
+//!             项目资金 (万元)\t\t年初预算数\t全年预算数\t全年执行数\t分数\t执行率(%)\t得分\n\
+//!             \t年度资金总额:\t4,072.13\t4,071.87\t4,071.87\t10.00\t100.00\t10.00\n";
+//! let doc = jixiao_extract::read_document(text);
+//! let jixiao_extract::Form::SelfEvaluation(form) = &doc.forms[0];
+//! assert_eq!(form.year, Some(2023));
+//! assert_eq!(form.funds[0].adjusted_budget.as_ref().unwrap().value.to_string(), "4071.87");
+//! ```
+#![deny(missing_docs)]
+
+mod document;
+mod labels;
+mod ledger;
+mod model;
+mod modern;
+mod number;
+mod older;
+mod rows;
+mod vocab;
+
+pub use document::read_document;
+pub use model::*;
+pub use number::{num_at, read_measure, read_number, Measure, Num, NumberCell};
+pub use rows::{html_to_text, read_rows, Cell, Row};
+
+use std::path::Path;
+
+/// A source file that could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{path}: line {line}: not UTF-8 text (byte {byte} of the file); expected tab-separated UTF-8 text")]
+    NotUtf8 {
+        /// The file.
+        path: String,
+        /// Line of the first bad byte.
+        line: usize,
+        /// Offset of the first bad byte.
+        byte: usize,
+    },
+    /// The file has no text in it.
+    #[error("{path}: empty file; expected tab-separated text of a disclosure")]
+    Empty {
+        /// The file.
+        path: String,
+    },
+    /// The file is a kind this version does not read.
+    #[error("{path}: {what} input is not supported yet; expected tab-separated text (.txt)")]
+    Unsupported {
+        /// The file.
+        path: String,
+        /// What it is.
+        what: String,
+    },
+}
+
+/// Reads a text document from bytes, naming `path` in errors.
+pub fn read_bytes(path: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    if bytes.starts_with(b"%PDF") {
+        return Err(ReadError::Unsupported {
+            path: path.to_string(),
+            what: "PDF".into(),
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let byte = e.valid_up_to();
+        ReadError::NotUtf8 {
+            path: path.to_string(),
+            line: bytes[..byte].iter().filter(|&&b| b == b'\n').count() + 1,
+            byte,
+        }
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ReadError::Empty {
+            path: path.to_string(),
+        });
+    }
+    Ok(read_document(text))
+}
+
+/// Reads a text document from a file.
+pub fn read_file(path: &Path) -> Result<Document, ReadError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    read_bytes(&shown, &bytes)
+}

@@ -1,0 +1,366 @@
+//! The typed records a document is read into.
+
+use crate::number::{Measure, Num};
+use serde::Serialize;
+
+/// Where something is in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 0-based tab-separated column, when one cell is meant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Location {
+    /// A whole line.
+    pub fn line(line: usize) -> Self {
+        Location { line, column: None }
+    }
+    /// One cell.
+    pub fn cell(line: usize, column: usize) -> Self {
+        Location {
+            line,
+            column: Some(column),
+        }
+    }
+}
+
+/// A span of source lines, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineSpan {
+    /// First line.
+    pub start: usize,
+    /// Last line.
+    pub end: usize,
+}
+
+/// Money unit the form's amounts are printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyUnit {
+    /// 元
+    Yuan,
+    /// 万元
+    WanYuan,
+}
+
+/// Where a value that the form itself does not print legibly came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Printed in this form.
+    Form,
+    /// Printed once for the whole document, or the same in every other form
+    /// of the document that prints it legibly.
+    Document,
+}
+
+/// The two self-evaluation layouts in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// 财政项目支出绩效自评表: funds block, goals, indicator table with 分值/得分.
+    Modern,
+    /// 项目绩效自我评价: label/value header, indicator groups with 权重/自评分.
+    Older,
+}
+
+/// Which line of the funds block a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FundsLine {
+    /// 年度资金总额
+    Total,
+    /// 当年财政拨款
+    Appropriation,
+    /// 上年结转资金
+    Carryover,
+    /// 其他资金
+    Other,
+}
+
+impl FundsLine {
+    /// The label printed on the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            FundsLine::Total => "年度资金总额",
+            FundsLine::Appropriation => "当年财政拨款",
+            FundsLine::Carryover => "上年结转资金",
+            FundsLine::Other => "其他资金",
+        }
+    }
+}
+
+/// One row of the funds block (项目资金).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundsRow {
+    /// Which row.
+    pub row: FundsLine,
+    /// Source line.
+    pub line: usize,
+    /// 年初预算数
+    pub initial_budget: Option<Num>,
+    /// 全年预算数 / 调整后预算数 / 当年预算数
+    pub adjusted_budget: Option<Num>,
+    /// 全年执行数 / 预算执行数
+    pub executed: Option<Num>,
+    /// 分值 / 分数 / 权重 (points available for budget execution)
+    pub weight: Option<Num>,
+    /// 执行率, in percent (`97.68%` and `97.68` in a `(%)` column both read 97.68)
+    pub execution_rate: Option<Num>,
+    /// 得分
+    pub score: Option<Num>,
+}
+
+/// 年度总体目标: what was planned and what was done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Goals {
+    /// 预期目标
+    pub expected: Option<String>,
+    /// 实际完成情况
+    pub actual: Option<String>,
+    /// Goal text that could not be told apart into expected and actual
+    /// (printed without columns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsplit: Option<String>,
+}
+
+/// A weighted group of indicators with its printed subtotal, as the older
+/// layout prints them (`投入与管理 (36分)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorGroup {
+    /// `投入与管理`
+    pub name: String,
+    /// The weight printed in the label (36).
+    pub weight: Num,
+}
+
+/// One indicator row (三级指标 with its values).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Indicator {
+    /// First source line of the indicator.
+    pub line: usize,
+    /// Every source line its cells came from.
+    pub lines: Vec<usize>,
+    /// 一级指标 (产出指标 …); in the older layout the group name.
+    pub level1: Option<String>,
+    /// 二级指标 (数量指标 …)
+    pub level2: Option<String>,
+    /// 三级指标 / 指标名称
+    pub name: Option<String>,
+    /// 指标解释 (older layout)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// 指标性质, where printed
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nature: Option<String>,
+    /// 度量单位 / 计量单位, where printed
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_unit: Option<String>,
+    /// 年度指标值 / 指标值 / 目标值
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Measure>,
+    /// 实际完成值 / 完成值
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<Measure>,
+    /// 分值 / 权重
+    pub weight: Option<Num>,
+    /// 得分 / 自评分
+    pub score: Option<Num>,
+    /// 偏差原因分析及改进措施 / 备注
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deviation_reason: Option<String>,
+}
+
+/// A grade band printed by the form itself (`90（含）-100分为优秀`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GradeBand {
+    /// The grade.
+    pub grade: String,
+    /// Lowest score of the band, included.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub min: rust_decimal::Decimal,
+    /// Highest score of the band.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub max: rust_decimal::Decimal,
+    /// Whether `max` itself belongs to the band (only the top band).
+    pub max_included: bool,
+}
+
+/// Fields only the older layout (项目绩效自我评价) prints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OlderFields {
+    /// 具体实施处（科室）
+    pub office: Option<String>,
+    /// 是否为经常性项目
+    pub recurring: Option<bool>,
+    /// 上年预算金额
+    pub prior_year_budget: Option<Num>,
+    /// 项目年度总目标
+    pub annual_goal: Option<String>,
+    /// 自评时间
+    pub evaluated_on: Option<String>,
+    /// 主要绩效
+    pub main_results: Option<String>,
+    /// 主要问题
+    pub main_problems: Option<String>,
+    /// 改进措施
+    pub improvements: Option<String>,
+    /// 说明: the notes printed under the table.
+    pub notes: Vec<String>,
+}
+
+/// A cell kept out of the typed fields, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unmapped {
+    /// Source line.
+    pub line: usize,
+    /// Column.
+    pub column: usize,
+    /// The cell text.
+    pub text: String,
+    /// Why it is not in a field.
+    pub reason: String,
+}
+
+/// A field that the form should print but could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// Path of the field in this form (`funds.total.initial_budget`).
+    pub field: String,
+    /// Why it is null.
+    pub reason: String,
+}
+
+/// Something the reader did to text that was not a clean table: joining a
+/// row split across a page, dropping a second text layer ….
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Repair {
+    /// The line the repair is about.
+    pub line: usize,
+    /// What was done.
+    pub action: String,
+    /// Whether the repair decided which printed numbers are counted (a row
+    /// dropped as a duplicate, totals read from an unlabelled line …), so
+    /// that sums over this form rest on the reader's judgement.
+    pub affects_numbers: bool,
+}
+
+/// How many source cells went where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CellCount {
+    /// Non-empty cells in the form's lines.
+    pub total: usize,
+    /// Cells read into fields (labels included).
+    pub mapped: usize,
+    /// Cells in `unmapped`.
+    pub unmapped: usize,
+}
+
+/// A self-evaluation (财政项目支出绩效自评表 / 项目绩效自我评价).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelfEvaluation {
+    /// Which layout.
+    pub layout: Layout,
+    /// Source lines of the form.
+    pub lines: LineSpan,
+    /// The title as printed, if any.
+    pub title: Option<String>,
+    /// 项目名称
+    pub project_name: Option<String>,
+    /// Evaluation year (`(2023 年度)`).
+    pub year: Option<i32>,
+    /// Where the year came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_source: Option<Source>,
+    /// Money unit of the amounts.
+    pub unit: Option<MoneyUnit>,
+    /// Where the unit came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_source: Option<Source>,
+    /// 主管部门
+    pub department: Option<String>,
+    /// 实施单位
+    pub implementing_unit: Option<String>,
+    /// 预算单位 (older layout)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_unit: Option<String>,
+    /// The funds block, one entry per printed row.
+    pub funds: Vec<FundsRow>,
+    /// 年度总体目标
+    pub goals: Goals,
+    /// Indicator groups with printed weights (older layout).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<IndicatorGroup>,
+    /// Every indicator.
+    pub indicators: Vec<Indicator>,
+    /// Printed total of the weights (总分 row's 分值 column, 合计 权重).
+    pub total_weight: Option<Num>,
+    /// 总分 / 自评分合计
+    pub total_score: Option<Num>,
+    /// 评分等级 / 绩效等级
+    pub grade: Option<String>,
+    /// Where the grade is printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_at: Option<Location>,
+    /// Grade bands printed by the form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub grade_bands: Vec<GradeBand>,
+    /// Older layout's own fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub older: Option<OlderFields>,
+    /// Fields that could not be read, with why.
+    pub missing: Vec<Missing>,
+    /// What the reader had to do to untangle the text.
+    pub repairs: Vec<Repair>,
+    /// Cells kept out of the fields, with why.
+    pub unmapped: Vec<Unmapped>,
+    /// Where the source cells went.
+    pub cells: CellCount,
+}
+
+impl SelfEvaluation {
+    /// The funds row of that kind, if printed.
+    pub fn funds_row(&self, which: FundsLine) -> Option<&FundsRow> {
+        self.funds.iter().find(|r| r.row == which)
+    }
+}
+
+/// One form of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Form {
+    /// 财政项目支出绩效自评表 / 项目绩效自我评价
+    SelfEvaluation(SelfEvaluation),
+}
+
+impl Form {
+    /// First source line of the form.
+    pub fn line(&self) -> usize {
+        match self {
+            Form::SelfEvaluation(s) => s.lines.start,
+        }
+    }
+}
+
+/// Lines of a document that no reader of this version recognises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unrecognized {
+    /// The lines.
+    pub lines: LineSpan,
+    /// Non-empty cells in them.
+    pub cells: usize,
+    /// Why they were not read.
+    pub reason: String,
+}
+
+/// A whole source document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    /// Forms in source order.
+    pub forms: Vec<Form>,
+    /// Stretches of lines that belong to no recognised form.
+    pub unrecognized: Vec<Unrecognized>,
+}

@@ -1,0 +1,1250 @@
+//! The modern self-evaluation layout (财政项目支出绩效自评表): header, funds
+//! block, goals, indicator table, 总分, 评分等级.
+//!
+//! Columns are found by the meaning of their headers. Rows whose cells
+//! drifted (a merged cell lost, a header split over two lines) are read by
+//! shape: the weight and score are the rightmost pair of plain numbers, the
+//! target and actual stand right before them.
+
+use crate::labels::{scan_labels, HeaderLabel};
+use crate::ledger::Ledger;
+use crate::model::*;
+use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
+use crate::rows::{compact, html_to_text, Cell, Row};
+use crate::vocab::{self, FundsColumn, IndicatorColumn};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+fn year_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(\d{4})\s*年\s*度?").expect("year pattern"))
+}
+
+/// The year a `(2023 年度)` line prints.
+pub(crate) fn year_line(row: &Row) -> Option<i32> {
+    let c = row.compact();
+    let inner = c.strip_prefix(['(', '（'])?.strip_suffix([')', '）'])?;
+    let caps = year_re().captures(inner)?;
+    if caps.get(0)?.as_str().len() != inner.len() {
+        return None;
+    }
+    caps[1].parse().ok()
+}
+
+fn is_total_row(row: &Row) -> bool {
+    row.compact().contains("总分")
+}
+
+fn is_grade_row(row: &Row) -> bool {
+    let c = row.compact();
+    c.contains("评分等") || c.contains("平分等级")
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Text that cannot be from the form's own text layer: no Chinese at all
+/// but letters, or scanner debris such as `////`, `\`, `~`.
+pub(crate) fn garbled(text: &str) -> bool {
+    let t = text.trim();
+    if t.contains("////") || t.contains('\\') || t.contains('~') || t.contains("<i>") {
+        return true;
+    }
+    let has_cjk = t.chars().any(is_cjk);
+    let has_letters = t.chars().any(|c| c.is_alphabetic() && !is_cjk(c));
+    !has_cjk && has_letters
+}
+
+/// A plain number fit to be a weight or score: no unit, no percent.
+fn score_like(text: &str) -> bool {
+    matches!(
+        read_number(text),
+        NumberCell::Number {
+            percent: false,
+            note: None,
+            ..
+        }
+    )
+}
+
+/// An indicator value with an opening bracket that the line did not close.
+fn open(text: &str) -> bool {
+    let opens = text.matches(['(', '（']).count();
+    let closes = text.matches([')', '）']).count();
+    opens > closes
+}
+
+/// A cell that only closes a bracket opened on the line above (`比)`, `分比)`).
+fn closing_fragment(text: &str) -> bool {
+    let c = compact(text);
+    (c.ends_with(')') || c.ends_with('）'))
+        && !c.contains(['(', '（'])
+        && !c
+            .chars()
+            .any(|ch| ch.is_ascii_digit() || "=≥≤<>".contains(ch))
+}
+
+struct Landmarks {
+    funds_header: Option<usize>,
+    indicator_header: Option<usize>,
+}
+
+fn find_landmarks(rows: &[Row]) -> Landmarks {
+    let funds_header = rows.iter().position(|r| {
+        r.cells
+            .iter()
+            .map(|c| vocab::funds_columns(&c.text).len())
+            .sum::<usize>()
+            >= 3
+    });
+    let after = funds_header.map_or(0, |i| i + 1);
+    let weighted = |r: &Row| {
+        let c = r.compact();
+        c.contains("分值") || c.contains("权重") || c.contains("得分")
+    };
+    let indicator_header = rows.iter().enumerate().skip(after).find_map(|(i, r)| {
+        let c = r.compact();
+        let named = c.contains("三级")
+            || c.contains("指标名称")
+            || (c.starts_with("一级") && c.contains("二级"));
+        if !named {
+            return None;
+        }
+        if weighted(r) {
+            Some(i)
+        } else {
+            rows.get(i + 1)
+                .filter(|n| weighted(n) && numeric_pair(&n.cells).is_none())
+                .map(|_| i + 1)
+        }
+    });
+    Landmarks {
+        funds_header,
+        indicator_header,
+    }
+}
+
+/// Puts back in order a page whose rows the extraction wrote bottom-up: a
+/// page that starts with 评分等级/总分 and holds indicator rows after them.
+fn restore_page_order(rows: &mut [Row], ledger: &mut Ledger) {
+    let mut starts: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.after_break)
+        .map(|(i, _)| i)
+        .collect();
+    starts.push(rows.len());
+    for w in starts.windows(2) {
+        let (s, e) = (w[0], w[1]);
+        let page = &rows[s..e];
+        let opens_with_end = page
+            .first()
+            .is_some_and(|r| is_grade_row(r) || is_total_row(r));
+        let indicators_after = page
+            .iter()
+            .skip(2)
+            .any(|r| numeric_pair(&r.cells).is_some());
+        if opens_with_end && indicators_after {
+            ledger.repair_numbers(
+                rows[s].line,
+                format!(
+                    "lines {}–{} were extracted bottom-up (the page starts with its 总分/评分等级 rows); read in reverse",
+                    rows[s].line,
+                    rows[e - 1].line
+                ),
+            );
+            rows[s..e].reverse();
+        }
+    }
+}
+
+/// The rightmost pair of neighbouring cells that both read as plain numbers.
+fn numeric_pair(cells: &[Cell]) -> Option<(usize, usize)> {
+    (1..cells.len())
+        .rev()
+        .find(|&j| score_like(&cells[j - 1].text) && score_like(&cells[j].text))
+        .map(|j| (j - 1, j))
+}
+
+/// Splits a cell like `(7) 100.00(次) 30.00 30.00` whose last two words are
+/// plain numbers into cells of their own (same column), so that a row whose
+/// tab stops were lost still shows its weight and score.
+fn split_trailing_numbers(cells: &[Cell]) -> Option<(Vec<Cell>, usize)> {
+    for (idx, cell) in cells.iter().enumerate().rev() {
+        let words: Vec<&str> = cell.text.split_whitespace().collect();
+        if words.len() >= 2
+            && score_like(words[words.len() - 1])
+            && score_like(words[words.len() - 2])
+        {
+            let mut out: Vec<Cell> = cells[..idx].to_vec();
+            let head = words[..words.len() - 2].join(" ");
+            if !head.is_empty() {
+                out.push(Cell {
+                    column: cell.column,
+                    text: head,
+                });
+            }
+            for w in &words[words.len() - 2..] {
+                out.push(Cell {
+                    column: cell.column,
+                    text: (*w).to_string(),
+                });
+            }
+            out.extend_from_slice(&cells[idx + 1..]);
+            return Some((out, cell.column));
+        }
+    }
+    None
+}
+
+/// Reads a modern-layout self-evaluation from the rows of one form.
+pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
+    let mut ledger = Ledger::default();
+    let mut rows = rows.to_vec();
+    restore_page_order(&mut rows, &mut ledger);
+    let marks = find_landmarks(&rows);
+
+    let mut form = SelfEvaluation {
+        layout: Layout::Modern,
+        lines: LineSpan {
+            start: rows.first().map_or(0, |r| r.line),
+            end: rows.iter().map(|r| r.line).max().unwrap_or(0),
+        },
+        title: None,
+        project_name: None,
+        year: None,
+        year_source: None,
+        unit: None,
+        unit_source: None,
+        department: None,
+        implementing_unit: None,
+        budget_unit: None,
+        funds: Vec::new(),
+        goals: Goals::default(),
+        groups: Vec::new(),
+        indicators: Vec::new(),
+        total_weight: None,
+        total_score: None,
+        grade: None,
+        grade_at: None,
+        grade_bands: Vec::new(),
+        older: None,
+        missing: Vec::new(),
+        repairs: Vec::new(),
+        unmapped: Vec::new(),
+        cells: CellCount::default(),
+    };
+
+    let header_end = marks
+        .funds_header
+        .or(marks.indicator_header)
+        .unwrap_or(rows.len());
+    read_header(&rows[..header_end], &mut form, &mut ledger);
+
+    let funds_end = match marks.funds_header {
+        Some(h) => read_funds(&rows, h, &mut form, &mut ledger),
+        None => {
+            ledger.miss(
+                "funds",
+                "no funds-block header (年初预算数/全年预算数/全年执行数) found",
+            );
+            header_end
+        }
+    };
+
+    let goals_end = marks.indicator_header.unwrap_or(rows.len());
+    if funds_end < goals_end {
+        read_goals(&rows[funds_end..goals_end], &mut form, &mut ledger);
+    }
+
+    match marks.indicator_header {
+        Some(h) => read_indicators(&rows, h, &mut form, &mut ledger),
+        None => {
+            ledger.miss(
+                "indicators",
+                "no indicator-table header (三级指标 … 分值 得分) found",
+            );
+            read_totals(&rows[goals_end.min(rows.len())..], &mut form, &mut ledger);
+        }
+    }
+
+    if form.project_name.is_none() {
+        ledger.miss("project_name", "项目名称 printed without a legible value");
+    }
+    if form.total_score.is_none() {
+        if rows.iter().any(is_total_row) {
+            ledger.miss("total_score", "总分 printed without a legible value");
+        } else {
+            ledger.miss("total_score", "the form prints no 总分 line");
+        }
+    }
+    if form.grade.is_none() {
+        if rows.iter().any(is_grade_row) {
+            ledger.miss("grade", "评分等级 printed without a legible value");
+        } else {
+            ledger.miss("grade", "the form prints no 评分等级 line");
+        }
+    }
+    let (unmapped, cells, missing, repairs) = ledger.finish(&rows);
+    form.unmapped = unmapped;
+    form.cells = cells;
+    form.missing = missing;
+    form.repairs = repairs;
+    form
+}
+
+fn read_header(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {
+    for row in rows {
+        let c = row.compact();
+        if c.contains("自评表") || c.contains("绩效自评") {
+            form.title = Some(
+                row.cells
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(""),
+            );
+            row.cells
+                .iter()
+                .for_each(|cell| ledger.take(row.line, cell));
+            continue;
+        }
+        if let Some(year) = year_line(row) {
+            form.year = Some(year);
+            form.year_source = Some(Source::Form);
+            row.cells
+                .iter()
+                .for_each(|cell| ledger.take(row.line, cell));
+            continue;
+        }
+        for lv in scan_labels(row, ledger) {
+            let text = html_to_text(&lv.text);
+            let value = (!text.is_empty()).then_some(text);
+            let slot = match lv.label {
+                HeaderLabel::ProjectName => &mut form.project_name,
+                HeaderLabel::Department => &mut form.department,
+                HeaderLabel::ImplementingUnit => &mut form.implementing_unit,
+                HeaderLabel::BudgetUnit => &mut form.budget_unit,
+            };
+            if slot.is_none() {
+                *slot = value;
+            }
+        }
+    }
+}
+
+fn unit_from(text: &str) -> Option<Option<MoneyUnit>> {
+    let c = compact(text);
+    if c.contains("万元") || c.contains("(万") || c.contains("（万") {
+        Some(Some(MoneyUnit::WanYuan))
+    } else if c.contains("(元)") || c.contains("（元）") || c.contains("(元") || c == "元" {
+        Some(Some(MoneyUnit::Yuan))
+    } else if c.contains("元)") || c.contains("元）") {
+        Some(None)
+    } else {
+        None
+    }
+}
+
+fn is_funds_label_debris(text: &str) -> bool {
+    let c = compact(text);
+    !c.is_empty() && c.chars().all(|ch| "项目资金(万元)（）".contains(ch))
+}
+
+const FUNDS_FIELD: [(&str, FundsColumn); 6] = [
+    ("initial_budget", FundsColumn::Initial),
+    ("adjusted_budget", FundsColumn::Adjusted),
+    ("executed", FundsColumn::Executed),
+    ("weight", FundsColumn::Weight),
+    ("execution_rate", FundsColumn::Rate),
+    ("score", FundsColumn::Score),
+];
+
+const FUNDS_HEADER_NAME: [(&str, FundsColumn); 6] = [
+    ("年初预算数", FundsColumn::Initial),
+    ("全年预算数", FundsColumn::Adjusted),
+    ("全年执行数", FundsColumn::Executed),
+    ("分值", FundsColumn::Weight),
+    ("执行率", FundsColumn::Rate),
+    ("得分", FundsColumn::Score),
+];
+
+fn funds_key(line: FundsLine) -> &'static str {
+    match line {
+        FundsLine::Total => "total",
+        FundsLine::Appropriation => "appropriation",
+        FundsLine::Carryover => "carryover",
+        FundsLine::Other => "other",
+    }
+}
+
+/// Reads the funds block; returns the index of the first row after it.
+fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Ledger) -> usize {
+    let header = &rows[h];
+    let mut columns: Vec<(usize, FundsColumn)> = Vec::new();
+    let mut unit_seen: Vec<Option<MoneyUnit>> = Vec::new();
+    for cell in &header.cells {
+        let kinds = vocab::funds_columns(&cell.text);
+        if !kinds.is_empty() {
+            columns.extend(kinds.into_iter().map(|k| (cell.column, k)));
+            ledger.take(header.line, cell);
+        } else if let Some(u) = unit_from(&cell.text) {
+            unit_seen.push(u);
+            ledger.take(header.line, cell);
+        } else if compact(&cell.text).starts_with("项目资金") || is_funds_label_debris(&cell.text)
+        {
+            ledger.take(header.line, cell);
+        } else {
+            ledger.reject(
+                header.line,
+                cell,
+                "funds-block header cell of no known meaning",
+            );
+        }
+    }
+    let mut end = h + 1;
+    let mut seen_lines: Vec<FundsLine> = Vec::new();
+    for row in rows.iter().skip(h + 1) {
+        let label_idx = row
+            .cells
+            .iter()
+            .position(|c| vocab::funds_line(&c.text).is_some());
+        if label_idx.is_none() && seen_lines.len() < 4 && row.cells.iter().all(|c| garbled(&c.text))
+        {
+            for c in &row.cells {
+                ledger.reject(
+                    row.line,
+                    c,
+                    "garbled text (second text layer or scan debris)",
+                );
+            }
+            end += 1;
+            continue;
+        }
+        let Some(li) = label_idx else {
+            // A row of unit-label debris only (`项目 (万 | 资金 元)` split off).
+            if row.cells.iter().all(|c| is_funds_label_debris(&c.text)) && seen_lines.len() < 4 {
+                for c in &row.cells {
+                    if let Some(u) = unit_from(&c.text) {
+                        unit_seen.push(u);
+                    }
+                    ledger.take(row.line, c);
+                }
+                end += 1;
+                continue;
+            }
+            break;
+        };
+        let which = vocab::funds_line(&row.cells[li].text).expect("label checked");
+        if seen_lines.contains(&which) {
+            break;
+        }
+        seen_lines.push(which);
+        end += 1;
+        for c in &row.cells[..li] {
+            if let Some(u) = unit_from(&c.text) {
+                unit_seen.push(u);
+                ledger.take(row.line, c);
+            } else if is_funds_label_debris(&c.text) {
+                ledger.take(row.line, c);
+            } else {
+                ledger.reject(row.line, c, "text before the funds-row label");
+            }
+        }
+        ledger.take(row.line, &row.cells[li]);
+        let values: Vec<&Cell> = row.cells[li + 1..].iter().collect();
+        let mut assigned: Vec<(FundsColumn, &Cell)> = Vec::new();
+        let after_label: Vec<(usize, FundsColumn)> = columns
+            .iter()
+            .copied()
+            .filter(|(col, _)| *col > row.cells[li].column)
+            .collect();
+        if values.len() == after_label.len() {
+            for (cell, (_, kind)) in values.iter().zip(&after_label) {
+                assigned.push((*kind, cell));
+            }
+        } else {
+            for cell in &values {
+                let kinds: Vec<FundsColumn> = after_label
+                    .iter()
+                    .filter(|(col, _)| *col == cell.column)
+                    .map(|(_, k)| *k)
+                    .collect();
+                if kinds.len() == 1 {
+                    assigned.push((kinds[0], cell));
+                } else {
+                    ledger.reject(
+                        row.line,
+                        cell,
+                        "no single legible funds-column header above this cell",
+                    );
+                }
+            }
+        }
+        let mut out = FundsRow {
+            row: which,
+            line: row.line,
+            initial_budget: None,
+            adjusted_budget: None,
+            executed: None,
+            weight: None,
+            execution_rate: None,
+            score: None,
+        };
+        for (kind, cell) in assigned {
+            let field = FUNDS_FIELD
+                .iter()
+                .find(|(_, k)| *k == kind)
+                .map(|(f, _)| *f)
+                .unwrap_or("");
+            match read_number(&cell.text) {
+                NumberCell::Empty => ledger.take(row.line, cell),
+                NumberCell::Number { .. } => {
+                    ledger.take(row.line, cell);
+                    let num = num_at(&cell.text, row.line, cell.column);
+                    match kind {
+                        FundsColumn::Initial => out.initial_budget = num,
+                        FundsColumn::Adjusted => out.adjusted_budget = num,
+                        FundsColumn::Executed => out.executed = num,
+                        FundsColumn::Weight => out.weight = num,
+                        FundsColumn::Rate => out.execution_rate = num,
+                        FundsColumn::Score => out.score = num,
+                    }
+                }
+                NumberCell::Text => {
+                    ledger.reject(row.line, cell, format!("expected a number for {field}"));
+                    ledger.miss(
+                        format!("funds.{}.{field}", funds_key(which)),
+                        format!("cell reads '{}', not a number", cell.text),
+                    );
+                }
+            }
+        }
+        for (name, kind) in FUNDS_HEADER_NAME {
+            if !columns.iter().any(|(_, k)| *k == kind) {
+                let field = FUNDS_FIELD
+                    .iter()
+                    .find(|(_, k)| *k == kind)
+                    .map(|(f, _)| *f)
+                    .unwrap_or("");
+                ledger.miss(
+                    format!("funds.{}.{field}", funds_key(which)),
+                    format!("column header {name} not legible, so the column cannot be told"),
+                );
+            }
+        }
+        form.funds.push(out);
+        if seen_lines.len() == 4 {
+            break;
+        }
+    }
+    // The unit label may also stand in the rows above the funds header.
+    for row in rows.iter().take(h) {
+        for c in &row.cells {
+            if compact(&c.text).starts_with("项目资金") {
+                if let Some(u) = unit_from(&c.text) {
+                    unit_seen.push(u);
+                }
+                ledger.take(row.line, c);
+            }
+        }
+    }
+    if let Some(u) = unit_seen.iter().find_map(|u| *u) {
+        form.unit = Some(u);
+        form.unit_source = Some(Source::Form);
+    } else if unit_seen.is_empty() {
+        ledger.miss("unit", "no money-unit label (项目资金 (万元)/(元)) printed");
+    } else {
+        ledger.miss(
+            "unit",
+            "money-unit label illegible: only '元)' survives, '(万' may be lost",
+        );
+    }
+    end
+}
+
+fn is_goal_label(text: &str) -> bool {
+    let c = compact(text);
+    !c.is_empty() && c.chars().all(|ch| "年度总体目标".contains(ch))
+}
+
+fn read_goals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {
+    let mut expected_col = None;
+    let mut actual_col = None;
+    for row in rows {
+        for cell in &row.cells {
+            let c = compact(&cell.text);
+            if c.ends_with("期目标") || c == "预算目标" || c == "年度预期目标" {
+                expected_col.get_or_insert(cell.column);
+                ledger.take(row.line, cell);
+            } else if c.contains("际完成情") || c == "实际完成情况" {
+                actual_col.get_or_insert(cell.column);
+                ledger.take(row.line, cell);
+            }
+        }
+    }
+    let split = match (expected_col, actual_col) {
+        (Some(e), Some(a)) if a > e => Some(a),
+        (None, Some(a)) if a > 0 => Some(a),
+        _ => None,
+    };
+    let (mut expected, mut actual, mut unsplit) = (String::new(), String::new(), String::new());
+    for row in rows {
+        for cell in &row.cells {
+            if ledger.is_taken(row.line, cell.column) {
+                continue;
+            }
+            if is_goal_label(&cell.text) {
+                ledger.take(row.line, cell);
+                continue;
+            }
+            let text = html_to_text(&cell.text);
+            ledger.take(row.line, cell);
+            let target = match split {
+                Some(a) if cell.column < a => &mut expected,
+                Some(_) => &mut actual,
+                None => &mut unsplit,
+            };
+            if !target.is_empty() && split.is_none() {
+                target.push('\n');
+            }
+            target.push_str(&text);
+        }
+    }
+    let some = |s: String| (!s.is_empty()).then_some(s);
+    form.goals = Goals {
+        expected: some(expected),
+        actual: some(actual),
+        unsplit: some(unsplit),
+    };
+    if split.is_none() && form.goals.unsplit.is_some() {
+        ledger.miss(
+            "goals.expected",
+            "goal text printed without columns; expected and actual kept together in goals.unsplit",
+        );
+    }
+}
+
+/// Column positions of the indicator header, by meaning.
+#[derive(Default, Debug)]
+struct IndicatorHeader {
+    columns: BTreeMap<usize, IndicatorColumn>,
+}
+
+impl IndicatorHeader {
+    fn col(&self, kind: IndicatorColumn) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(_, k)| **k == kind)
+            .map(|(c, _)| *c)
+    }
+    fn kind_at(&self, col: usize) -> Option<IndicatorColumn> {
+        self.columns.get(&col).copied()
+    }
+}
+
+fn is_header_continuation(row: &Row) -> bool {
+    let c = row.compact();
+    c.starts_with("指标指标")
+        || (c.starts_with("指标") && numeric_pair(&row.cells).is_none() && c.contains("指标值"))
+}
+
+/// One indicator row being built, with which of its fields are still open.
+struct Building {
+    ind: Indicator,
+    target: String,
+    actual: String,
+    name: String,
+    deviation: String,
+}
+
+impl Building {
+    fn finish(self) -> Indicator {
+        let mut ind = self.ind;
+        let some = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        ind.name = some(self.name);
+        ind.target = some(self.target).map(|t| read_measure(&t));
+        ind.actual = some(self.actual).map(|t| read_measure(&t));
+        ind.deviation_reason = some(html_to_text(&self.deviation));
+        ind
+    }
+    fn is_open(&self) -> bool {
+        open(&self.target) || open(&self.actual)
+    }
+}
+
+fn append(dst: &mut String, text: &str) {
+    dst.push_str(text);
+}
+
+fn level_of(text: &str) -> Option<(u8, &'static str)> {
+    let c = compact(text);
+    if let Some(l) = vocab::LEVEL1.iter().find(|l| **l == c) {
+        return Some((1, l));
+    }
+    vocab::LEVEL2.iter().find(|l| **l == c).map(|l| (2, *l))
+}
+
+fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Ledger) {
+    let mut header = IndicatorHeader::default();
+    let mut header_rows = vec![h];
+    if let Some(next) = rows.get(h + 1) {
+        if is_header_continuation(next) {
+            header_rows.push(h + 1);
+        }
+    }
+    if h > 0 {
+        let prev = &rows[h - 1];
+        let c = prev.compact();
+        if c.starts_with("一级") && c.contains("二级") && numeric_pair(&prev.cells).is_none() {
+            header_rows.insert(0, h - 1);
+        }
+    }
+    for &i in &header_rows {
+        let row = &rows[i];
+        for cell in &row.cells {
+            match vocab::indicator_column(&cell.text) {
+                Some(kind) => {
+                    header.columns.entry(cell.column).or_insert(kind);
+                    ledger.take(row.line, cell);
+                }
+                None if compact(&cell.text) == "指标"
+                    || compact(&cell.text).starts_with("绩效") =>
+                {
+                    ledger.take(row.line, cell)
+                }
+                None => ledger.reject(
+                    row.line,
+                    cell,
+                    "indicator-table header cell of no known meaning",
+                ),
+            }
+        }
+    }
+    let first_body = header_rows.iter().max().copied().unwrap_or(h) + 1;
+    let mut done: Vec<Indicator> = Vec::new();
+    let mut current: Option<Building> = None;
+    let mut pending: Vec<(usize, Cell)> = Vec::new();
+    let mut level1: Option<String> = None;
+    let mut level2: Option<String> = None;
+    // Fragments of a merged level cell split across rows, with the index of
+    // the first indicator they may belong to.
+    let mut frag1: (String, usize) = (String::new(), 0);
+    let mut frag2: (String, usize) = (String::new(), 0);
+    let mut end_rows: Vec<usize> = Vec::new();
+    let name_col = header.col(IndicatorColumn::Name);
+    let level1_col = header.col(IndicatorColumn::Level1);
+
+    for (ri, row) in rows.iter().enumerate().skip(first_body) {
+        if is_total_row(row) || is_grade_row(row) {
+            end_rows.push(ri);
+            continue;
+        }
+        if unlabelled_totals(rows, ri) {
+            end_rows.push(ri);
+            continue;
+        }
+        let garbled_cells = row.cells.iter().filter(|c| garbled(&c.text)).count();
+        if garbled_cells * 2 >= row.cells.len() {
+            for c in &row.cells {
+                ledger.reject(
+                    row.line,
+                    c,
+                    "garbled text (second text layer or scan debris)",
+                );
+            }
+            continue;
+        }
+        let (cells, split_col) = match numeric_pair(&row.cells) {
+            Some(_) => (row.cells.clone(), None),
+            None => match split_trailing_numbers(&row.cells) {
+                Some((cells, col)) => (cells, Some(col)),
+                None => (row.cells.clone(), None),
+            },
+        };
+        let Some((wi, si)) = numeric_pair(&cells) else {
+            // No weight and score: either the rest of an indicator split over
+            // lines, or the start of the next one.
+            for cell in cells {
+                let kind = header.kind_at(cell.column);
+                let to_current = match (&current, kind) {
+                    (Some(b), Some(IndicatorColumn::Deviation)) => !b.deviation.is_empty(),
+                    (Some(b), _) => {
+                        b.is_open() && (closing_fragment(&cell.text) || open_fragment_target(kind))
+                    }
+                    _ => false,
+                };
+                if garbled(&cell.text) {
+                    ledger.reject(
+                        row.line,
+                        &cell,
+                        "garbled text (second text layer or scan debris)",
+                    );
+                } else if score_like(&cell.text)
+                    && matches!(kind, Some(IndicatorColumn::Weight | IndicatorColumn::Score))
+                {
+                    ledger.reject(
+                        row.line,
+                        &cell,
+                        "a weight or score without its partner, in a line that is no indicator",
+                    );
+                } else if to_current {
+                    let b = current.as_mut().expect("checked");
+                    place_continuation(b, &cell, kind, &header);
+                    if !b.ind.lines.contains(&row.line) {
+                        b.ind.lines.push(row.line);
+                    }
+                    ledger.take(row.line, &cell);
+                } else {
+                    pending.push((row.line, cell));
+                }
+            }
+            continue;
+        };
+        let weight_cell = &cells[wi];
+        let score_cell = &cells[si];
+        let left: Vec<&Cell> = cells[..wi].iter().collect();
+        let right: Vec<&Cell> = cells[si + 1..].iter().collect();
+        let (target_cell, actual_cell, rest): (Option<&Cell>, Option<&Cell>, &[&Cell]) =
+            match left.len() {
+                0 => (None, None, &[]),
+                1 => (None, Some(left[0]), &[]),
+                n => (Some(left[n - 2]), Some(left[n - 1]), &left[..n - 2]),
+            };
+
+        // A second text layer repeats a neighbouring indicator: drop it, and
+        // keep only what closes the previous row's brackets.
+        let dup_reason = second_layer(&current, rest, target_cell, actual_cell);
+        if let Some(reason) = dup_reason {
+            let mut kept_fragments = false;
+            if let Some(b) = current.as_mut() {
+                if b.is_open() {
+                    if let Some(t) = target_cell.filter(|c| closing_fragment(&c.text)) {
+                        append(&mut b.target, &t.text);
+                        ledger.take(row.line, t);
+                        kept_fragments = true;
+                    }
+                    if let Some(a) = actual_cell.filter(|c| closing_fragment(&c.text)) {
+                        append(&mut b.actual, &a.text);
+                        ledger.take(row.line, a);
+                        kept_fragments = true;
+                    }
+                    if kept_fragments && !b.ind.lines.contains(&row.line) {
+                        b.ind.lines.push(row.line);
+                    }
+                }
+            }
+            for c in &cells {
+                if split_col == Some(c.column) {
+                    continue;
+                }
+                ledger.reject(row.line, c, reason.clone());
+            }
+            if let Some(col) = split_col {
+                if let Some(orig) = row.at(col) {
+                    ledger.reject(row.line, orig, reason.clone());
+                }
+            }
+            ledger.repair_numbers(
+                row.line,
+                format!(
+                    "dropped a repeated indicator row ({reason}); its weight/score are not counted"
+                ),
+            );
+            continue;
+        }
+
+        if let Some(b) = current.take() {
+            done.push(b.finish());
+        }
+        let mut b = Building {
+            ind: Indicator {
+                line: row.line,
+                lines: vec![row.line],
+                ..Indicator::default()
+            },
+            target: String::new(),
+            actual: String::new(),
+            name: String::new(),
+            deviation: String::new(),
+        };
+        // Pending lines before this one complete its texts.
+        for (line, cell) in pending.drain(..) {
+            let kind = header.kind_at(cell.column);
+            place_continuation(&mut b, &cell, kind, &header);
+            if !b.ind.lines.contains(&line) {
+                b.ind.lines.push(line);
+            }
+            ledger.take(line, &cell);
+        }
+        b.ind.lines.sort_unstable();
+        b.ind.line = b.ind.lines[0];
+
+        // Left part: level 1, level 2, name.
+        let mut stage = 0u8;
+        let mut row_l1: Option<String> = None;
+        let mut row_l2: Option<String> = None;
+        for cell in rest {
+            if garbled(&cell.text) {
+                ledger.reject(
+                    row.line,
+                    cell,
+                    "garbled text (second text layer or scan debris)",
+                );
+                continue;
+            }
+            ledger.take(row.line, cell);
+            // The rest of a level name whose start stood on an earlier line
+            // (`生态` … page break … `效益指标`).
+            let piece = compact(&cell.text);
+            let completes = |frag: &(String, usize), words: &[&str]| {
+                !frag.0.is_empty() && words.contains(&format!("{}{piece}", frag.0).as_str())
+            };
+            if completes(&frag2, vocab::LEVEL2) && stage <= 1 {
+                frag2.0.push_str(&piece);
+                stage = 2;
+                continue;
+            }
+            if completes(&frag1, vocab::LEVEL1) && stage == 0 {
+                frag1.0.push_str(&piece);
+                stage = 1;
+                continue;
+            }
+            let in_level2_column = header.col(IndicatorColumn::Level2) == Some(cell.column);
+            let both =
+                vocab::LEVEL1.contains(&piece.as_str()) && vocab::LEVEL2.contains(&piece.as_str());
+            if both && in_level2_column && stage <= 1 {
+                row_l2 = Some(piece.clone());
+                stage = 2;
+                continue;
+            }
+            if let Some((lvl, word)) = level_of(&cell.text) {
+                if lvl == 1 && stage == 0 {
+                    row_l1 = Some(word.to_string());
+                    stage = 1;
+                    continue;
+                }
+                if stage <= 1 {
+                    row_l2 = Some(word.to_string());
+                    stage = 2;
+                    continue;
+                }
+            }
+            let positional = match (level1_col, name_col) {
+                (_, Some(n)) if cell.column >= n => 2,
+                (Some(l1), _) if cell.column <= l1 => 0,
+                (None, _) if cell.column == 0 => 0,
+                _ => 1,
+            };
+            let is_last = std::ptr::eq(*cell, *rest.last().expect("non-empty"));
+            stage = stage.max(positional);
+            if stage < 2 && is_last && b.name.is_empty() {
+                stage = 2;
+            }
+            match stage {
+                0 => {
+                    let (buf, start) = &mut frag1;
+                    if buf.is_empty() {
+                        *start = done.len();
+                    }
+                    buf.push_str(&compact(&cell.text));
+                }
+                1 => {
+                    let (buf, start) = &mut frag2;
+                    if buf.is_empty() {
+                        *start = done.len();
+                    }
+                    buf.push_str(&compact(&cell.text));
+                }
+                _ => {
+                    if !b.name.is_empty() {
+                        b.name.push(' ');
+                    }
+                    b.name.push_str(cell.text.trim());
+                }
+            }
+        }
+        resolve_fragments(&mut frag1, vocab::LEVEL1, &mut done, &mut row_l1, 1);
+        resolve_fragments(&mut frag2, vocab::LEVEL2, &mut done, &mut row_l2, 2);
+        if row_l1.is_some() {
+            level1 = row_l1;
+        }
+        if row_l2.is_some() {
+            level2 = row_l2;
+        }
+        b.ind.level1 = level1.clone();
+        b.ind.level2 = level2.clone();
+
+        if let Some(t) = target_cell {
+            ledger.take(row.line, t);
+            append(&mut b.target, &t.text);
+        }
+        if let Some(a) = actual_cell {
+            ledger.take(row.line, a);
+            append(&mut b.actual, &a.text);
+        }
+        b.ind.weight = num_at(&weight_cell.text, row.line, weight_cell.column);
+        b.ind.score = num_at(&score_cell.text, row.line, score_cell.column);
+        ledger.take(row.line, weight_cell);
+        ledger.take(row.line, score_cell);
+        if let Some(col) = split_col {
+            if let Some(orig) = row.at(col) {
+                ledger.take(row.line, orig);
+                ledger.repair_numbers(
+                    row.line,
+                    format!(
+                        "cell in column {col} held several values ('{}'); split at spaces",
+                        orig.text
+                    ),
+                );
+            }
+        }
+        for c in &right {
+            if garbled(&c.text) {
+                ledger.reject(
+                    row.line,
+                    c,
+                    "garbled text (second text layer or scan debris)",
+                );
+                continue;
+            }
+            ledger.take(row.line, c);
+            append(&mut b.deviation, &c.text);
+        }
+        current = Some(b);
+    }
+    if let Some(mut b) = current.take() {
+        for (line, cell) in pending.drain(..) {
+            let kind = header.kind_at(cell.column);
+            place_continuation(&mut b, &cell, kind, &header);
+            ledger.take(line, &cell);
+        }
+        done.push(b.finish());
+    }
+    for (line, cell) in pending {
+        ledger.reject(
+            line,
+            &cell,
+            "text after the last indicator that belongs to none",
+        );
+    }
+    for (buf, what) in [(&frag1.0, "一级指标"), (&frag2.0, "二级指标")] {
+        if !buf.is_empty() {
+            ledger.repair(
+                rows.last().map_or(0, |r| r.line),
+                format!("{what} fragments '{buf}' of a merged cell could not be placed"),
+            );
+        }
+    }
+    form.indicators = done;
+    let end_rows: Vec<Row> = end_rows.iter().map(|&i| rows[i].clone()).collect();
+    read_totals(&end_rows, form, ledger);
+}
+
+/// A line of numbers only (and debris without Chinese) right before the
+/// 总分/评分等级 line, or right after a 总分 label that prints no numbers:
+/// the totals whose label the extraction lost or moved.
+fn unlabelled_totals(rows: &[Row], i: usize) -> bool {
+    let row = &rows[i];
+    let numbers = row.cells.iter().filter(|c| score_like(&c.text)).count();
+    let no_text = row.cells.iter().all(|c| !c.text.chars().any(is_cjk));
+    if numbers < 2 || !no_text {
+        return false;
+    }
+    let next_is_end = rows
+        .get(i + 1)
+        .is_some_and(|n| is_total_row(n) || is_grade_row(n));
+    let prev_is_bare_total = i > 0
+        && is_total_row(&rows[i - 1])
+        && !rows[i - 1].cells.iter().any(|c| score_like(&c.text));
+    next_is_end || prev_is_bare_total
+}
+
+fn open_fragment_target(kind: Option<IndicatorColumn>) -> bool {
+    matches!(
+        kind,
+        Some(IndicatorColumn::Target | IndicatorColumn::Actual)
+    )
+}
+
+/// Where a continuation cell goes: by its column's meaning, text columns
+/// left of the target into the name.
+fn place_continuation(
+    b: &mut Building,
+    cell: &Cell,
+    kind: Option<IndicatorColumn>,
+    header: &IndicatorHeader,
+) {
+    let kind = kind.or_else(|| {
+        // A column without header: the nearest header to its left.
+        header
+            .columns
+            .range(..=cell.column)
+            .next_back()
+            .map(|(_, k)| *k)
+    });
+    match kind {
+        Some(IndicatorColumn::Target) => append(&mut b.target, &cell.text),
+        Some(IndicatorColumn::Actual) => append(&mut b.actual, &cell.text),
+        Some(IndicatorColumn::Deviation) => append(&mut b.deviation, &cell.text),
+        _ if closing_fragment(&cell.text) && open(&b.target) => append(&mut b.target, &cell.text),
+        _ => {
+            if level_of(&cell.text).is_none() {
+                append(&mut b.name, cell.text.trim());
+            }
+        }
+    }
+}
+
+/// Completes a merged level cell from its fragments; when it resolves to a
+/// known name, the indicators since the first fragment take it too.
+fn resolve_fragments(
+    frag: &mut (String, usize),
+    words: &[&'static str],
+    done: &mut [Indicator],
+    row_level: &mut Option<String>,
+    level: u8,
+) {
+    let (buf, start) = frag;
+    if buf.is_empty() {
+        return;
+    }
+    if let Some(word) = words.iter().find(|w| **w == buf.as_str()) {
+        for ind in done.iter_mut().skip(*start) {
+            if level == 1 {
+                ind.level1 = Some((*word).to_string());
+            } else {
+                ind.level2 = Some((*word).to_string());
+            }
+        }
+        *row_level = Some((*word).to_string());
+        buf.clear();
+    } else if !words.iter().any(|w| w.starts_with(buf.as_str())) {
+        // Not the start of any known name: keep only the tail that may be.
+        let chars: Vec<char> = buf.chars().collect();
+        let keep = (0..chars.len())
+            .map(|i| chars[i..].iter().collect::<String>())
+            .find(|tail| words.iter().any(|w| w.starts_with(tail.as_str())))
+            .unwrap_or_default();
+        *buf = keep;
+        *start = done.len();
+    }
+}
+
+/// Why an indicator row is a second copy of its neighbour, if it is.
+fn second_layer(
+    current: &Option<Building>,
+    rest: &[&Cell],
+    target: Option<&Cell>,
+    actual: Option<&Cell>,
+) -> Option<String> {
+    let value_garbled = [target, actual].iter().flatten().any(|c| garbled(&c.text));
+    if value_garbled {
+        return Some("second text layer: garbled copy of a neighbouring indicator".into());
+    }
+    let b = current.as_ref()?;
+    let name: String = rest
+        .iter()
+        .filter(|c| level_of(&c.text).is_none())
+        .map(|c| compact(&c.text))
+        .collect();
+    if !name.is_empty() && name == compact(&b.name) {
+        return Some("second text layer: repeats the name of the indicator above".into());
+    }
+    let closes = |c: Option<&Cell>| c.is_some_and(|c| closing_fragment(&c.text));
+    if b.is_open() && closes(target) && closes(actual) {
+        return Some(
+            "second text layer: weight and score repeated on the continuation line of the indicator above"
+                .into(),
+        );
+    }
+    None
+}
+
+fn read_totals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {
+    for row in rows {
+        if is_grade_row(row) {
+            for cell in &row.cells {
+                let c = compact(&cell.text);
+                let grade = vocab::grade_word(&cell.text).or_else(|| {
+                    cell.text
+                        .split_whitespace()
+                        .last()
+                        .and_then(vocab::grade_word)
+                        .filter(|_| c.contains("等级"))
+                });
+                if let Some(g) = grade {
+                    if form.grade.is_none() {
+                        form.grade = Some(g.to_string());
+                        form.grade_at = Some(Location::cell(row.line, cell.column));
+                    }
+                    ledger.take(row.line, cell);
+                } else if c.chars().all(|ch| "评分等级平学".contains(ch)) {
+                    ledger.take(row.line, cell);
+                } else {
+                    ledger.reject(
+                        row.line,
+                        cell,
+                        "text in the 评分等级 row that is not a grade",
+                    );
+                }
+            }
+            continue;
+        }
+        let labelled = is_total_row(row);
+        if !labelled {
+            ledger.repair_numbers(
+                row.line,
+                "总分 label illegible; totals read from the unlabelled row of two numbers after the indicators",
+            );
+        }
+        let mut nums: Vec<(Num, Cell)> = Vec::new();
+        for cell in &row.cells {
+            if let Some(n) = num_at(&cell.text, row.line, cell.column) {
+                nums.push((n, cell.clone()));
+                continue;
+            }
+            let c = compact(&cell.text);
+            if c.contains("总分") {
+                ledger.take(row.line, cell);
+                for w in cell.text.split_whitespace() {
+                    if let Some(n) = num_at(w, row.line, cell.column) {
+                        nums.push((n, cell.clone()));
+                    }
+                }
+            } else {
+                ledger.reject(row.line, cell, "text in the 总分 row");
+            }
+        }
+        if form.total_score.is_some() {
+            for (_, cell) in &nums {
+                ledger.reject(row.line, cell, "a second 总分 row");
+            }
+            continue;
+        }
+        let mut used = nums.into_iter();
+        match (used.next(), used.next()) {
+            (Some((w, wc)), Some((s, sc))) => {
+                ledger.take(row.line, &wc);
+                ledger.take(row.line, &sc);
+                form.total_weight = Some(w);
+                form.total_score = Some(s);
+            }
+            (Some((s, sc)), None) => {
+                ledger.take(row.line, &sc);
+                ledger.miss("total_weight", "the 总分 row prints one number only");
+                form.total_score = Some(s);
+            }
+            _ => {}
+        }
+        for (_, cell) in used {
+            ledger.reject(
+                row.line,
+                &cell,
+                "number in the 总分 row beyond weight and score",
+            );
+        }
+    }
+}

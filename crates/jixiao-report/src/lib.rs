@@ -1,0 +1,120 @@
+//! The report: every document with its forms, findings and errors, as JSON.
+//!
+//! The shape is a public contract (documented in the README): top level
+//! `{"documents": [...]}`; each document has `source`, `forms`, `findings`,
+//! `errors` and `unrecognized`; each form carries `kind`, `location.line`
+//! and its typed fields; each finding `check`, `severity`, `form`,
+//! `printed`, `computed`, `location` and `message`.
+//!
+//! ```
+//! let doc = jixiao_extract::read_bytes("a.txt", "项目名称\t示例\n总分\t\t100.00\t99.00\n".as_bytes());
+//! let report = jixiao_report::Report { documents: vec![jixiao_report::DocumentReport::new("a.txt", doc)] };
+//! let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+//! assert_eq!(json["documents"][0]["forms"][0]["kind"], "self_evaluation");
+//! assert_eq!(json["documents"][0]["forms"][0]["total_score"]["value"], "99.00");
+//! ```
+#![deny(missing_docs)]
+
+use jixiao_extract::{Document, Form, Location, ReadError, Unrecognized};
+use jixiao_validate::{Finding, Severity};
+use serde::Serialize;
+
+/// One form with where it starts.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormReport {
+    /// The typed record (its `kind` tells which).
+    #[serde(flatten)]
+    pub form: Form,
+    /// Where the form starts in the source.
+    pub location: Location,
+}
+
+/// A problem that stopped a file (or part of it) from being read.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileError {
+    /// What went wrong, naming the file and, where known, the line.
+    pub message: String,
+    /// The line, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// Everything about one input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentReport {
+    /// The path as given.
+    pub source: String,
+    /// Forms in source order.
+    pub forms: Vec<FormReport>,
+    /// Findings of every check, in form order.
+    pub findings: Vec<Finding>,
+    /// Problems that stopped the file from being read.
+    pub errors: Vec<FileError>,
+    /// Lines that belong to no form this version reads.
+    pub unrecognized: Vec<Unrecognized>,
+}
+
+impl DocumentReport {
+    /// Validates a read document (or records why it could not be read).
+    pub fn new(source: &str, read: Result<Document, ReadError>) -> Self {
+        match read {
+            Ok(doc) => {
+                let findings = jixiao_validate::validate(&doc);
+                DocumentReport {
+                    source: source.to_string(),
+                    forms: doc
+                        .forms
+                        .into_iter()
+                        .map(|form| FormReport {
+                            location: Location::line(form.line()),
+                            form,
+                        })
+                        .collect(),
+                    findings,
+                    errors: Vec::new(),
+                    unrecognized: doc.unrecognized,
+                }
+            }
+            Err(e) => DocumentReport {
+                source: source.to_string(),
+                forms: Vec::new(),
+                findings: Vec::new(),
+                errors: vec![FileError {
+                    line: match &e {
+                        ReadError::NotUtf8 { line, .. } => Some(*line),
+                        _ => None,
+                    },
+                    message: e.to_string(),
+                }],
+                unrecognized: Vec::new(),
+            },
+        }
+    }
+
+    /// Whether the file could not be read.
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// One entry per input file, in the order given.
+    pub documents: Vec<DocumentReport>,
+}
+
+impl Report {
+    /// Pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("report serialises")
+    }
+
+    /// The most serious finding in the report.
+    pub fn worst(&self) -> Option<Severity> {
+        self.documents
+            .iter()
+            .flat_map(|d| d.findings.iter().map(|f| f.severity))
+            .max()
+    }
+}

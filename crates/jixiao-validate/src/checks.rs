@@ -1,0 +1,500 @@
+//! The relations a self-evaluation implies, each a check with a stable id.
+
+use crate::compare::{compare, round, Verdict};
+use crate::{Explanation, Finding, Severity};
+use jixiao_extract::{
+    Document, Form, FundsLine, FundsRow, Location, Num, NumberCell, SelfEvaluation,
+};
+use rust_decimal::Decimal;
+
+/// Every check id with what it recomputes.
+pub const CHECKS: &[(&str, &str)] = &[
+    (
+        "funds.sum",
+        "年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金, for 年初预算数, 全年预算数 and 全年执行数",
+    ),
+    (
+        "funds.rate",
+        "执行率 = 全年执行数 ÷ 全年预算数 on every funds row that prints a rate (a rate printed over a zero budget is an error)",
+    ),
+    ("funds.score", "资金得分 = 分值 × 执行率, capped at 分值"),
+    ("score.exceeds_weight", "no 得分 above its own 分值 (funds row and every indicator)"),
+    ("total.weight", "Σ 分值 of the funds row and all indicators = the 分值 printed on the 总分/合计 row"),
+    ("total.score", "总分 = 资金得分 + Σ indicator 得分"),
+    ("group.weight", "Σ 权重 of a group's indicators = the group's printed weight, e.g. 投入与管理 (36分)"),
+    (
+        "grade.band",
+        "评分等级 lies in the band of 总分: the form's own printed bands, else 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60",
+    ),
+];
+
+struct Ctx<'a> {
+    index: usize,
+    form: &'a SelfEvaluation,
+    doubt: Option<String>,
+    out: Vec<Finding>,
+}
+
+fn loc(n: &Num) -> Location {
+    Location::cell(n.line, n.column)
+}
+
+fn shown(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+impl Ctx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &mut self,
+        check: &'static str,
+        field: String,
+        label: &str,
+        printed: &Num,
+        exact: Decimal,
+        slack: Decimal,
+        inputs: &[&Num],
+        formula: &str,
+        sums_over_form: bool,
+    ) {
+        let verdict = compare(printed.value, printed.scale, exact, slack);
+        let computed = round(exact, printed.scale);
+        let head = format!(
+            "{label} is printed as {} but {formula} gives {}",
+            printed.raw.trim(),
+            computed
+        );
+        let (severity, explained_by, tail) = match verdict {
+            Verdict::Equal => return,
+            Verdict::Rounding => (
+                Severity::Warning,
+                Some(Explanation::Rounding),
+                format!(
+                    "; the difference of {} is within the rounding of the printed figures.",
+                    shown((computed - printed.value).abs())
+                ),
+            ),
+            Verdict::Truncation => (
+                Severity::Warning,
+                Some(Explanation::Truncation),
+                "; the printed value is the result cut off, not rounded.".to_string(),
+            ),
+            Verdict::Differs => match (&self.doubt, sums_over_form) {
+                (Some(why), true) => (
+                    Severity::Warning,
+                    Some(Explanation::Extraction),
+                    format!("; this form's text was hard to read ({why}), so the difference may come from reading it."),
+                ),
+                _ => (Severity::Error, None, ".".to_string()),
+            },
+        };
+        self.out.push(Finding {
+            check,
+            severity,
+            form: self.index,
+            field,
+            printed: Some(printed.value.to_string()),
+            computed: Some(computed.to_string()),
+            location: loc(printed),
+            inputs: inputs.iter().map(|n| loc(n)).collect(),
+            message: format!("{head}{tail}"),
+            explained_by,
+        });
+    }
+}
+
+fn funds_key(line: FundsLine) -> &'static str {
+    match line {
+        FundsLine::Total => "total",
+        FundsLine::Appropriation => "appropriation",
+        FundsLine::Carryover => "carryover",
+        FundsLine::Other => "other",
+    }
+}
+
+type Column = (&'static str, &'static str, fn(&FundsRow) -> Option<&Num>);
+
+const AMOUNT_COLUMNS: [Column; 3] = [
+    ("initial_budget", "年初预算数", |r| {
+        r.initial_budget.as_ref()
+    }),
+    ("adjusted_budget", "全年预算数", |r| {
+        r.adjusted_budget.as_ref()
+    }),
+    ("executed", "全年执行数", |r| r.executed.as_ref()),
+];
+
+fn unreadable(form: &SelfEvaluation, field: &str) -> bool {
+    form.missing.iter().any(|m| m.field == field)
+}
+
+fn check_funds_sum(cx: &mut Ctx) {
+    let form = cx.form;
+    let Some(total) = form.funds_row(FundsLine::Total) else {
+        return;
+    };
+    let parts: Vec<&FundsRow> = form
+        .funds
+        .iter()
+        .filter(|r| r.row != FundsLine::Total)
+        .collect();
+    if parts.is_empty() {
+        return;
+    }
+    for (key, name, get) in AMOUNT_COLUMNS {
+        let Some(printed) = get(total) else { continue };
+        let values: Vec<&Num> = parts.iter().filter_map(|r| get(r)).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let any_unreadable = parts
+            .iter()
+            .any(|r| unreadable(form, &format!("funds.{}.{key}", funds_key(r.row))));
+        if any_unreadable {
+            continue;
+        }
+        let exact: Decimal = values.iter().map(|n| n.value).sum();
+        let slack: Decimal = values.iter().map(|n| n.half_ulp()).sum();
+        let labels: Vec<&str> = parts.iter().map(|r| r.row.label()).collect();
+        cx.judge(
+            "funds.sum",
+            format!("funds.total.{key}"),
+            &format!("年度资金总额 ({name})"),
+            printed,
+            exact,
+            slack,
+            &values,
+            &labels.join(" + "),
+            false,
+        );
+    }
+}
+
+fn check_funds_rate(cx: &mut Ctx) {
+    for row in &cx.form.funds {
+        let Some(rate) = row.execution_rate.as_ref() else {
+            continue;
+        };
+        let (Some(budget), Some(executed)) = (row.adjusted_budget.as_ref(), row.executed.as_ref())
+        else {
+            continue;
+        };
+        let field = format!("funds.{}.execution_rate", funds_key(row.row));
+        if budget.value.is_zero() {
+            if !rate.value.is_zero() {
+                cx.out.push(Finding {
+                    check: "funds.rate",
+                    severity: Severity::Error,
+                    form: cx.index,
+                    field,
+                    printed: Some(rate.value.to_string()),
+                    computed: None,
+                    location: loc(rate),
+                    inputs: vec![loc(budget), loc(executed)],
+                    message: format!(
+                        "{} 执行率 is printed as {} but its 全年预算数 is zero, so no rate can be computed.",
+                        row.row.label(),
+                        rate.raw.trim()
+                    ),
+                    explained_by: None,
+                });
+            }
+            continue;
+        }
+        let hundred = Decimal::ONE_HUNDRED;
+        let exact = executed.value / budget.value * hundred;
+        let lo_den = budget.value - budget.half_ulp();
+        let hi = if lo_den > Decimal::ZERO {
+            (executed.value + executed.half_ulp()) / lo_den * hundred
+        } else {
+            exact
+        };
+        let lo = (executed.value - executed.half_ulp()).max(Decimal::ZERO)
+            / (budget.value + budget.half_ulp())
+            * hundred;
+        let slack = (hi - exact).abs().max((exact - lo).abs());
+        cx.judge(
+            "funds.rate",
+            field,
+            &format!("{} 执行率", row.row.label()),
+            rate,
+            exact,
+            slack,
+            &[executed, budget],
+            &format!(
+                "全年执行数 ÷ 全年预算数 ({} ÷ {})",
+                executed.raw.trim(),
+                budget.raw.trim()
+            ),
+            false,
+        );
+    }
+}
+
+fn check_funds_score(cx: &mut Ctx) {
+    let Some(row) = cx.form.funds_row(FundsLine::Total) else {
+        return;
+    };
+    let (Some(weight), Some(rate), Some(score)) = (&row.weight, &row.execution_rate, &row.score)
+    else {
+        return;
+    };
+    let hundred = Decimal::ONE_HUNDRED;
+    let exact = (weight.value * rate.value / hundred).min(weight.value);
+    let slack = weight.value * rate.half_ulp() / hundred + rate.value * weight.half_ulp() / hundred;
+    cx.judge(
+        "funds.score",
+        "funds.total.score".into(),
+        "资金得分",
+        score,
+        exact,
+        slack,
+        &[weight, rate],
+        &format!("分值 × 执行率 ({} × {}%)", weight.raw.trim(), rate.value),
+        false,
+    );
+}
+
+fn check_exceeds(cx: &mut Ctx) {
+    let mut pairs: Vec<(String, &Num, &Num)> = Vec::new();
+    if let Some(row) = cx.form.funds_row(FundsLine::Total) {
+        if let (Some(w), Some(s)) = (&row.weight, &row.score) {
+            pairs.push(("funds.total.score".into(), w, s));
+        }
+    }
+    for (i, ind) in cx.form.indicators.iter().enumerate() {
+        if let (Some(w), Some(s)) = (&ind.weight, &ind.score) {
+            pairs.push((format!("indicators[{i}].score"), w, s));
+        }
+    }
+    for (field, w, s) in pairs {
+        if s.value > w.value {
+            cx.out.push(Finding {
+                check: "score.exceeds_weight",
+                severity: Severity::Error,
+                form: cx.index,
+                field,
+                printed: Some(s.value.to_string()),
+                computed: Some(w.value.to_string()),
+                location: loc(s),
+                inputs: vec![loc(w)],
+                message: format!(
+                    "得分 {} is above its 分值 {}: a score cannot exceed the points available.",
+                    s.raw.trim(),
+                    w.raw.trim()
+                ),
+                explained_by: None,
+            });
+        }
+    }
+}
+
+fn funds_part(form: &SelfEvaluation, get: fn(&FundsRow) -> Option<&Num>) -> Option<&Num> {
+    form.funds_row(FundsLine::Total).and_then(get)
+}
+
+fn check_totals(cx: &mut Ctx) {
+    let form = cx.form;
+    if form.indicators.is_empty() {
+        return;
+    }
+    if let Some(total_weight) = &form.total_weight {
+        let mut inputs: Vec<&Num> = Vec::new();
+        inputs.extend(funds_part(form, |r| r.weight.as_ref()));
+        inputs.extend(form.indicators.iter().filter_map(|i| i.weight.as_ref()));
+        let exact: Decimal = inputs.iter().map(|n| n.value).sum();
+        let slack: Decimal = inputs.iter().map(|n| n.half_ulp()).sum();
+        let formula = if funds_part(form, |r| r.weight.as_ref()).is_some() {
+            format!(
+                "the funds 分值 plus the {} indicators' 分值",
+                form.indicators.len()
+            )
+        } else {
+            format!("the {} indicators' 分值", form.indicators.len())
+        };
+        cx.judge(
+            "total.weight",
+            "total_weight".into(),
+            "the total 分值",
+            total_weight,
+            exact,
+            slack,
+            &inputs,
+            &format!("the sum of {formula}"),
+            true,
+        );
+    }
+    if let Some(total_score) = &form.total_score {
+        let mut inputs: Vec<&Num> = Vec::new();
+        inputs.extend(funds_part(form, |r| r.score.as_ref()));
+        inputs.extend(form.indicators.iter().filter_map(|i| i.score.as_ref()));
+        let exact: Decimal = inputs.iter().map(|n| n.value).sum();
+        let slack: Decimal = inputs.iter().map(|n| n.half_ulp()).sum();
+        let formula = if funds_part(form, |r| r.score.as_ref()).is_some() {
+            format!(
+                "资金得分 plus the {} indicators' 得分",
+                form.indicators.len()
+            )
+        } else {
+            format!("the {} indicators' 得分", form.indicators.len())
+        };
+        cx.judge(
+            "total.score",
+            "total_score".into(),
+            "总分",
+            total_score,
+            exact,
+            slack,
+            &inputs,
+            &format!("the sum of {formula}"),
+            true,
+        );
+    }
+}
+
+fn check_groups(cx: &mut Ctx) {
+    let form = cx.form;
+    for (gi, group) in form.groups.iter().enumerate() {
+        let members: Vec<&Num> = form
+            .indicators
+            .iter()
+            .filter(|i| i.level1.as_deref() == Some(group.name.as_str()))
+            .filter_map(|i| i.weight.as_ref())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let exact: Decimal = members.iter().map(|n| n.value).sum();
+        let slack: Decimal = members.iter().map(|n| n.half_ulp()).sum();
+        cx.judge(
+            "group.weight",
+            format!("groups[{gi}].weight"),
+            &format!("the weight of {}", group.name),
+            &group.weight,
+            exact,
+            slack,
+            &members,
+            &format!("the sum of its {} indicators' 权重", members.len()),
+            true,
+        );
+    }
+}
+
+fn canonical_grade(g: &str) -> &str {
+    match g {
+        "优秀" => "优",
+        "良好" => "良",
+        "合格" => "中",
+        "不合格" => "差",
+        other => other,
+    }
+}
+
+fn check_grade(cx: &mut Ctx) {
+    let form = cx.form;
+    let (Some(grade), Some(total)) = (&form.grade, &form.total_score) else {
+        return;
+    };
+    let score = total.value;
+    let expected: Option<String> = if form.grade_bands.is_empty() {
+        let ninety = Decimal::from(90);
+        let eighty = Decimal::from(80);
+        let sixty = Decimal::from(60);
+        Some(
+            if score >= ninety {
+                "优"
+            } else if score >= eighty {
+                "良"
+            } else if score >= sixty {
+                "中"
+            } else {
+                "差"
+            }
+            .to_string(),
+        )
+    } else {
+        form.grade_bands
+            .iter()
+            .find(|b| score >= b.min && (score < b.max || (b.max_included && score == b.max)))
+            .map(|b| b.grade.clone())
+    };
+    let Some(expected) = expected else { return };
+    if canonical_grade(grade) == canonical_grade(&expected) {
+        return;
+    }
+    let bands = if form.grade_bands.is_empty() {
+        "the usual bands (优 ≥ 90, 良 80–90, 中 60–80, 差 < 60)"
+    } else {
+        "the bands the form itself prints"
+    };
+    cx.out.push(Finding {
+        check: "grade.band",
+        severity: Severity::Error,
+        form: cx.index,
+        field: "grade".into(),
+        printed: Some(grade.clone()),
+        computed: Some(expected.clone()),
+        location: form.grade_at.unwrap_or(loc(total)),
+        inputs: vec![loc(total)],
+        message: format!(
+            "评分等级 is printed as {grade} but 总分 {} falls in {expected} by {bands}.",
+            total.raw.trim()
+        ),
+        explained_by: None,
+    });
+}
+
+/// Why sums over this form rest on the reader's judgement, if they do.
+fn extraction_doubt(form: &SelfEvaluation) -> Option<String> {
+    let repairs = form.repairs.iter().filter(|r| r.affects_numbers).count();
+    let first_indicator = form.indicators.first().map_or(usize::MAX, |i| i.line);
+    let stray_numbers = form
+        .unmapped
+        .iter()
+        .filter(|u| u.line >= first_indicator)
+        .filter(|u| {
+            matches!(
+                jixiao_extract::read_number(&u.text),
+                NumberCell::Number { .. }
+            )
+        })
+        .count();
+    let mut parts = Vec::new();
+    if repairs > 0 {
+        parts.push(format!("{repairs} repairs decided which numbers count"));
+    }
+    if stray_numbers > 0 {
+        parts.push(format!(
+            "{stray_numbers} numbers in the indicator table could not be placed"
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Checks one form; `index` is its place in the document.
+pub fn validate_form(index: usize, form: &Form) -> Vec<Finding> {
+    let Form::SelfEvaluation(form) = form;
+    let mut cx = Ctx {
+        index,
+        form,
+        doubt: extraction_doubt(form),
+        out: Vec::new(),
+    };
+    check_funds_sum(&mut cx);
+    check_funds_rate(&mut cx);
+    check_funds_score(&mut cx);
+    check_exceeds(&mut cx);
+    check_totals(&mut cx);
+    check_groups(&mut cx);
+    check_grade(&mut cx);
+    cx.out
+}
+
+/// Checks every form of a document.
+pub fn validate(doc: &Document) -> Vec<Finding> {
+    doc.forms
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| validate_form(i, f))
+        .collect()
+}

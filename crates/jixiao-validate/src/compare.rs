@@ -1,0 +1,106 @@
+//! Comparing a printed number with one recomputed from other printed
+//! numbers, at the precision of what was printed.
+//!
+//! Every printed input stands for an interval (`4,072.13` in 万元 is any
+//! amount in [4,072.125, 4,072.135)). A printed result that matches the
+//! exact recomputation rounded to its own decimals is right. One that does
+//! not, but lies within the interval the rounded inputs allow, is explained
+//! by rounding. One that matches the recomputation cut off instead of
+//! rounded is explained by truncation. Anything else is an error.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// How a printed value relates to its recomputation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Equal at the printed precision.
+    Equal,
+    /// Differs, but within what the rounding of the printed inputs allows.
+    Rounding,
+    /// Equals the recomputation truncated (not rounded) to the printed precision.
+    Truncation,
+    /// Differs beyond what rounding or truncation explain.
+    Differs,
+}
+
+/// `value` rounded half away from zero to `scale` decimals, keeping that scale.
+pub fn round(value: Decimal, scale: u32) -> Decimal {
+    let mut r = value.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(scale);
+    r
+}
+
+fn truncate(value: Decimal, scale: u32) -> Decimal {
+    let mut r = value.round_dp_with_strategy(scale, RoundingStrategy::ToZero);
+    r.rescale(scale);
+    r
+}
+
+/// Compares `printed` (printed with `scale` decimals) with `exact`, the
+/// recomputation from printed inputs, whose true value may lie up to
+/// `slack` away because those inputs were rounded.
+pub fn compare(printed: Decimal, scale: u32, exact: Decimal, slack: Decimal) -> Verdict {
+    if round(exact, scale) == printed {
+        return Verdict::Equal;
+    }
+    let own = Decimal::new(5, scale + 1);
+    if (exact - printed).abs() <= slack + own {
+        return Verdict::Rounding;
+    }
+    if truncate(exact, scale) == printed {
+        return Verdict::Truncation;
+    }
+    Verdict::Differs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn equal_at_printed_precision() {
+        assert_eq!(compare(d("9.77"), 2, d("9.768"), d("0")), Verdict::Equal);
+        assert_eq!(compare(d("100.00"), 2, d("100"), d("0")), Verdict::Equal);
+    }
+
+    #[test]
+    fn rounding_of_inputs_explains() {
+        // 64.63 / 80.00 = 80.7875 % → 80.79, printed 80.78: the inputs'
+        // own rounding (±0.005 万元) moves the rate by ±0.012 points.
+        assert_eq!(
+            compare(d("80.78"), 2, d("80.7875"), d("0.012")),
+            Verdict::Rounding
+        );
+    }
+
+    #[test]
+    fn truncation_explains() {
+        assert_eq!(
+            compare(d("9.76"), 2, d("9.768"), d("0")),
+            Verdict::Truncation
+        );
+    }
+
+    #[test]
+    fn real_difference() {
+        assert_eq!(
+            compare(d("97.68"), 2, d("97.6710"), d("0.000001")),
+            Verdict::Differs
+        );
+        assert_eq!(
+            compare(d("98.30"), 2, d("88.30"), d("0.05")),
+            Verdict::Differs
+        );
+    }
+
+    #[test]
+    fn round_keeps_scale() {
+        assert_eq!(round(d("100"), 2).to_string(), "100.00");
+        assert_eq!(round(d("80.7875"), 2).to_string(), "80.79");
+    }
+}
