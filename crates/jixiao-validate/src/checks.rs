@@ -3,7 +3,7 @@
 use crate::compare::{compare, round, Verdict};
 use crate::{Explanation, Finding, Severity};
 use jixiao_extract::{
-    Document, Form, FundsLine, FundsRow, Location, Num, NumberCell, SelfEvaluation,
+    Document, Form, FundsLine, FundsRow, Location, MoneyUnit, Num, NumberCell, SelfEvaluation,
 };
 use rust_decimal::Decimal;
 
@@ -39,6 +39,27 @@ fn loc(n: &Num) -> Location {
     Location::cell(n.line, n.column)
 }
 
+/// How far a printed amount may be from the amount it stands for. Amounts
+/// in 元 are kept to the fen, so `28,335,329` is 28,335,329.00 give or take
+/// half a fen; amounts in 万元 are rounded to what is printed.
+fn amount_slack(n: &Num, unit: Option<MoneyUnit>) -> Decimal {
+    let fen = Decimal::new(5, 3);
+    match unit {
+        Some(MoneyUnit::Yuan) if n.scale <= 2 && !n.percent => fen,
+        _ => n.half_ulp(),
+    }
+}
+
+/// Precision of a printed figure in a recomputation: amounts as
+/// [`amount_slack`], rates and computed scores as printed, weights and
+/// assigned scores exact.
+#[derive(Clone, Copy)]
+enum Kind {
+    Amount,
+    Printed,
+    Exact,
+}
+
 fn shown(d: Decimal) -> String {
     d.normalize().to_string()
 }
@@ -56,8 +77,13 @@ impl Ctx<'_> {
         inputs: &[&Num],
         formula: &str,
         sums_over_form: bool,
+        kind: Kind,
     ) {
-        let verdict = compare(printed.value, printed.scale, exact, slack);
+        let own = match kind {
+            Kind::Amount => amount_slack(printed, self.form.unit),
+            Kind::Printed | Kind::Exact => printed.half_ulp(),
+        };
+        let verdict = compare(printed.value, printed.scale, exact, slack, own);
         let computed = round(exact, printed.scale);
         let head = format!(
             "{label} is printed as {} but {formula} gives {}",
@@ -154,7 +180,7 @@ fn check_funds_sum(cx: &mut Ctx) {
             continue;
         }
         let exact: Decimal = values.iter().map(|n| n.value).sum();
-        let slack: Decimal = values.iter().map(|n| n.half_ulp()).sum();
+        let slack: Decimal = values.iter().map(|n| amount_slack(n, form.unit)).sum();
         let labels: Vec<&str> = parts.iter().map(|r| r.row.label()).collect();
         cx.judge(
             "funds.sum",
@@ -166,6 +192,7 @@ fn check_funds_sum(cx: &mut Ctx) {
             &values,
             &labels.join(" + "),
             false,
+            Kind::Amount,
         );
     }
 }
@@ -202,16 +229,16 @@ fn check_funds_rate(cx: &mut Ctx) {
             continue;
         }
         let hundred = Decimal::ONE_HUNDRED;
+        let unit = cx.form.unit;
+        let (de, db) = (amount_slack(executed, unit), amount_slack(budget, unit));
         let exact = executed.value / budget.value * hundred;
-        let lo_den = budget.value - budget.half_ulp();
+        let lo_den = budget.value - db;
         let hi = if lo_den > Decimal::ZERO {
-            (executed.value + executed.half_ulp()) / lo_den * hundred
+            (executed.value + de) / lo_den * hundred
         } else {
             exact
         };
-        let lo = (executed.value - executed.half_ulp()).max(Decimal::ZERO)
-            / (budget.value + budget.half_ulp())
-            * hundred;
+        let lo = (executed.value - de).max(Decimal::ZERO) / (budget.value + db) * hundred;
         let slack = (hi - exact).abs().max((exact - lo).abs());
         cx.judge(
             "funds.rate",
@@ -227,6 +254,7 @@ fn check_funds_rate(cx: &mut Ctx) {
                 budget.raw.trim()
             ),
             false,
+            Kind::Printed,
         );
     }
 }
@@ -241,7 +269,7 @@ fn check_funds_score(cx: &mut Ctx) {
     };
     let hundred = Decimal::ONE_HUNDRED;
     let exact = (weight.value * rate.value / hundred).min(weight.value);
-    let slack = weight.value * rate.half_ulp() / hundred + rate.value * weight.half_ulp() / hundred;
+    let slack = weight.value * rate.half_ulp() / hundred;
     cx.judge(
         "funds.score",
         "funds.total.score".into(),
@@ -252,6 +280,7 @@ fn check_funds_score(cx: &mut Ctx) {
         &[weight, rate],
         &format!("分值 × 执行率 ({} × {}%)", weight.raw.trim(), rate.value),
         false,
+        Kind::Printed,
     );
 }
 
@@ -303,7 +332,7 @@ fn check_totals(cx: &mut Ctx) {
         inputs.extend(funds_part(form, |r| r.weight.as_ref()));
         inputs.extend(form.indicators.iter().filter_map(|i| i.weight.as_ref()));
         let exact: Decimal = inputs.iter().map(|n| n.value).sum();
-        let slack: Decimal = inputs.iter().map(|n| n.half_ulp()).sum();
+        let slack = Decimal::ZERO;
         let formula = if funds_part(form, |r| r.weight.as_ref()).is_some() {
             format!(
                 "the funds 分值 plus the {} indicators' 分值",
@@ -322,6 +351,7 @@ fn check_totals(cx: &mut Ctx) {
             &inputs,
             &format!("the sum of {formula}"),
             true,
+            Kind::Exact,
         );
     }
     if let Some(total_score) = &form.total_score {
@@ -329,7 +359,8 @@ fn check_totals(cx: &mut Ctx) {
         inputs.extend(funds_part(form, |r| r.score.as_ref()));
         inputs.extend(form.indicators.iter().filter_map(|i| i.score.as_ref()));
         let exact: Decimal = inputs.iter().map(|n| n.value).sum();
-        let slack: Decimal = inputs.iter().map(|n| n.half_ulp()).sum();
+        // Only the funds score is itself the rounded result of a computation.
+        let slack = funds_part(form, |r| r.score.as_ref()).map_or(Decimal::ZERO, Num::half_ulp);
         let formula = if funds_part(form, |r| r.score.as_ref()).is_some() {
             format!(
                 "资金得分 plus the {} indicators' 得分",
@@ -348,6 +379,7 @@ fn check_totals(cx: &mut Ctx) {
             &inputs,
             &format!("the sum of {formula}"),
             true,
+            Kind::Printed,
         );
     }
 }
@@ -365,7 +397,7 @@ fn check_groups(cx: &mut Ctx) {
             continue;
         }
         let exact: Decimal = members.iter().map(|n| n.value).sum();
-        let slack: Decimal = members.iter().map(|n| n.half_ulp()).sum();
+        let slack = Decimal::ZERO;
         cx.judge(
             "group.weight",
             format!("groups[{gi}].weight"),
@@ -376,6 +408,7 @@ fn check_groups(cx: &mut Ctx) {
             &members,
             &format!("the sum of its {} indicators' 权重", members.len()),
             true,
+            Kind::Exact,
         );
     }
 }

@@ -38,12 +38,19 @@ fn truncate(value: Decimal, scale: u32) -> Decimal {
 
 /// Compares `printed` (printed with `scale` decimals) with `exact`, the
 /// recomputation from printed inputs, whose true value may lie up to
-/// `slack` away because those inputs were rounded.
-pub fn compare(printed: Decimal, scale: u32, exact: Decimal, slack: Decimal) -> Verdict {
+/// `slack` away because those inputs were rounded; `own` is how far the
+/// printed value itself may be from the true one (half a unit of its last
+/// printed place, or less where the printing drops only zeros).
+pub fn compare(
+    printed: Decimal,
+    scale: u32,
+    exact: Decimal,
+    slack: Decimal,
+    own: Decimal,
+) -> Verdict {
     if round(exact, scale) == printed {
         return Verdict::Equal;
     }
-    let own = Decimal::new(5, scale + 1);
     if (exact - printed).abs() <= slack + own {
         return Verdict::Rounding;
     }
@@ -64,8 +71,14 @@ mod tests {
 
     #[test]
     fn equal_at_printed_precision() {
-        assert_eq!(compare(d("9.77"), 2, d("9.768"), d("0")), Verdict::Equal);
-        assert_eq!(compare(d("100.00"), 2, d("100"), d("0")), Verdict::Equal);
+        assert_eq!(
+            compare(d("9.77"), 2, d("9.768"), d("0"), d("0.005")),
+            Verdict::Equal
+        );
+        assert_eq!(
+            compare(d("100.00"), 2, d("100"), d("0"), d("0.005")),
+            Verdict::Equal
+        );
     }
 
     #[test]
@@ -73,7 +86,7 @@ mod tests {
         // 64.63 / 80.00 = 80.7875 % → 80.79, printed 80.78: the inputs'
         // own rounding (±0.005 万元) moves the rate by ±0.012 points.
         assert_eq!(
-            compare(d("80.78"), 2, d("80.7875"), d("0.012")),
+            compare(d("80.78"), 2, d("80.7875"), d("0.012"), d("0.005")),
             Verdict::Rounding
         );
     }
@@ -81,7 +94,7 @@ mod tests {
     #[test]
     fn truncation_explains() {
         assert_eq!(
-            compare(d("9.76"), 2, d("9.768"), d("0")),
+            compare(d("9.76"), 2, d("9.768"), d("0"), d("0.005")),
             Verdict::Truncation
         );
     }
@@ -89,11 +102,20 @@ mod tests {
     #[test]
     fn real_difference() {
         assert_eq!(
-            compare(d("97.68"), 2, d("97.6710"), d("0.000001")),
+            compare(d("97.68"), 2, d("97.6710"), d("0.000001"), d("0.005")),
             Verdict::Differs
         );
         assert_eq!(
-            compare(d("98.30"), 2, d("88.30"), d("0.05")),
+            compare(d("98.30"), 2, d("88.30"), d("0.05"), d("0.005")),
+            Verdict::Differs
+        );
+    }
+
+    #[test]
+    fn exact_parts_leave_no_room() {
+        // Weights are assigned, not rounded: 101 against a printed 100 is wrong.
+        assert_eq!(
+            compare(d("100"), 0, d("101"), d("0"), d("0.5")),
             Verdict::Differs
         );
     }

@@ -1,0 +1,116 @@
+//! The command line: exit status, batches with bad files, output.
+
+use std::process::Command;
+
+fn jixiao(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .expect("runs");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code().expect("exit status"),
+        json,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn the_bundled_corpus_is_read_without_failure() {
+    let (code, json, _) = jixiao(&["check", "corpus/"]);
+    assert_eq!(code, 0);
+    let docs = json["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 5);
+    assert!(docs
+        .iter()
+        .all(|d| d["errors"].as_array().unwrap().is_empty()));
+    let forms: usize = docs
+        .iter()
+        .map(|d| d["forms"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(forms, 22 + 1 + 3 + 1);
+}
+
+#[test]
+fn fail_on_error_turns_findings_into_status_3() {
+    let (code, _, _) = jixiao(&[
+        "check",
+        "--fail-on",
+        "error",
+        "corpus/003_fe87764352761340.txt",
+    ]);
+    assert_eq!(code, 3, "003 holds a genuine rate error");
+    let (code, _, _) = jixiao(&[
+        "check",
+        "--fail-on",
+        "error",
+        "corpus/002_bc93ede7711070ab.txt",
+    ]);
+    assert_eq!(code, 0, "002 adds up");
+}
+
+#[test]
+fn one_bad_file_does_not_stop_the_batch() {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("corpus/002_bc93ede7711070ab.txt", dir.join("a_good.txt")).unwrap();
+    std::fs::write(
+        dir.join("b_latin1.txt"),
+        b"\xcf\xee\xc4\xbf\t\xc3\xfb\xb3\xc6\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("c_empty.txt"), b"").unwrap();
+    std::fs::write(dir.join("d_scan.pdf"), b"%PDF-1.7\n").unwrap();
+    let (code, json, stderr) = jixiao(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let docs = json["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 4);
+    assert_eq!(docs[0]["forms"].as_array().unwrap().len(), 1);
+    let msg = |i: usize| {
+        docs[i]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        msg(1).contains("b_latin1.txt") && msg(1).contains("line 1") && msg(1).contains("UTF-8")
+    );
+    assert!(msg(2).contains("c_empty.txt") && msg(2).contains("empty"));
+    assert!(msg(3).contains("d_scan.pdf") && msg(3).contains("PDF"));
+    assert!(stderr.contains("b_latin1.txt"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_missing_file_is_an_error_in_the_report() {
+    let (code, json, _) = jixiao(&["check", "corpus/no_such_file.txt"]);
+    assert_eq!(code, 1);
+    let msg = json["documents"][0]["errors"][0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(msg.contains("no_such_file.txt") && msg.contains("cannot read"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(jixiao(&["check"]).0, 2);
+    assert_eq!(jixiao(&["frobnicate"]).0, 2);
+    assert_eq!(jixiao(&["check", "--fail-on", "sometimes", "corpus/"]).0, 2);
+}
+
+#[test]
+fn output_file() {
+    let path = std::env::temp_dir().join(format!("jixiao-out-{}.json", std::process::id()));
+    let (code, json, _) = jixiao(&[
+        "check",
+        "corpus/004_fba036f995728357.txt",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(json.is_null(), "nothing on stdout");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["documents"][0]["forms"][0]["grade"], "优秀");
+    std::fs::remove_file(path).unwrap();
+}
