@@ -20,6 +20,7 @@
 mod document;
 mod labels;
 mod ledger;
+mod levels;
 mod model;
 mod modern;
 mod number;

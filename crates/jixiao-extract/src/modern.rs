@@ -8,6 +8,7 @@
 
 use crate::labels::{scan_labels, HeaderLabel};
 use crate::ledger::Ledger;
+use crate::levels::{Level, Levels};
 use crate::model::*;
 use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
 use crate::rows::{compact, html_to_text, Cell, Row};
@@ -237,9 +238,11 @@ pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
         cells: CellCount::default(),
     };
 
+    let first_end_row = rows.iter().position(|r| is_total_row(r) || is_grade_row(r));
     let header_end = marks
         .funds_header
         .or(marks.indicator_header)
+        .or(first_end_row)
         .unwrap_or(rows.len());
     read_header(&rows[..header_end], &mut form, &mut ledger);
 
@@ -254,7 +257,16 @@ pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
         }
     };
 
-    let goals_end = marks.indicator_header.unwrap_or(rows.len());
+    let first_end_row = rows
+        .iter()
+        .enumerate()
+        .skip(funds_end)
+        .find(|(_, r)| is_total_row(r) || is_grade_row(r))
+        .map(|(i, _)| i);
+    let goals_end = marks
+        .indicator_header
+        .or(first_end_row)
+        .unwrap_or(rows.len());
     if funds_end < goals_end {
         read_goals(&rows[funds_end..goals_end], &mut form, &mut ledger);
     }
@@ -266,7 +278,12 @@ pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
                 "indicators",
                 "no indicator-table header (三级指标 … 分值 得分) found",
             );
-            read_totals(&rows[goals_end.min(rows.len())..], &mut form, &mut ledger);
+            let end_rows: Vec<Row> = rows[goals_end..]
+                .iter()
+                .filter(|r| is_total_row(r) || is_grade_row(r))
+                .cloned()
+                .collect();
+            read_totals(&end_rows, &mut form, &mut ledger);
         }
     }
 
@@ -647,7 +664,7 @@ impl IndicatorHeader {
 
 fn is_header_continuation(row: &Row) -> bool {
     let c = row.compact();
-    c.starts_with("指标指标")
+    (c.starts_with("指标指标") && numeric_pair(&row.cells).is_none())
         || (c.starts_with("指标") && numeric_pair(&row.cells).is_none() && c.contains("指标值"))
 }
 
@@ -704,10 +721,17 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
     }
     for &i in &header_rows {
         let row = &rows[i];
-        for cell in &row.cells {
-            match vocab::indicator_column(&cell.text) {
-                Some(kind) => {
+        for (k, cell) in row.cells.iter().enumerate() {
+            let kinds = vocab::indicator_columns(&cell.text);
+            match kinds.first() {
+                Some(&kind) => {
                     header.columns.entry(cell.column).or_insert(kind);
+                    // Meanings merged into this cell belong to the empty
+                    // columns after it.
+                    let next = row.cells.get(k + 1).map_or(usize::MAX, |c| c.column);
+                    for (extra, col) in kinds.iter().skip(1).zip(cell.column + 1..next) {
+                        header.columns.entry(col).or_insert(*extra);
+                    }
                     ledger.take(row.line, cell);
                 }
                 None if compact(&cell.text) == "指标"
@@ -727,12 +751,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
     let mut done: Vec<Indicator> = Vec::new();
     let mut current: Option<Building> = None;
     let mut pending: Vec<(usize, Cell)> = Vec::new();
-    let mut level1: Option<String> = None;
-    let mut level2: Option<String> = None;
-    // Fragments of a merged level cell split across rows, with the index of
-    // the first indicator they may belong to.
-    let mut frag1: (String, usize) = (String::new(), 0);
-    let mut frag2: (String, usize) = (String::new(), 0);
+    let mut levels = Levels::default();
     let mut end_rows: Vec<usize> = Vec::new();
     let name_col = header.col(IndicatorColumn::Name);
     let level1_col = header.col(IndicatorColumn::Level1);
@@ -769,6 +788,30 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             // lines, or the start of the next one.
             for cell in cells {
                 let kind = header.kind_at(cell.column);
+                let piece = compact(&cell.text);
+                let in_l2 = kind == Some(IndicatorColumn::Level2);
+                let level = match kind {
+                    Some(IndicatorColumn::Level1) => {
+                        Some(levels.claims(&piece, in_l2).unwrap_or(Level::One))
+                    }
+                    Some(IndicatorColumn::Level2) => {
+                        Some(levels.claims(&piece, in_l2).unwrap_or(Level::Two))
+                    }
+                    _ => None,
+                };
+                if let (Some(level), false) = (level, garbled(&cell.text)) {
+                    let from = levels.start_between(level, done.len());
+                    levels.feed(
+                        level,
+                        &piece,
+                        from,
+                        row.line,
+                        &mut done,
+                        current.as_mut().map(|b| &mut b.ind),
+                    );
+                    ledger.take(row.line, &cell);
+                    continue;
+                }
                 let to_current = match (&current, kind) {
                     (Some(b), Some(IndicatorColumn::Deviation)) => !b.deviation.is_empty(),
                     (Some(b), _) => {
@@ -807,17 +850,64 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
         let score_cell = &cells[si];
         let left: Vec<&Cell> = cells[..wi].iter().collect();
         let right: Vec<&Cell> = cells[si + 1..].iter().collect();
-        let (target_cell, actual_cell, rest): (Option<&Cell>, Option<&Cell>, &[&Cell]) =
-            match left.len() {
-                0 => (None, None, &[]),
-                1 => (None, Some(left[0]), &[]),
-                n => (Some(left[n - 2]), Some(left[n - 1]), &left[..n - 2]),
+        // A row whose weight and score stand under their headers is read
+        // column by column; a row that drifted is read by its shape.
+        let aligned = split_col.is_none()
+            && header.col(IndicatorColumn::Weight) == Some(weight_cell.column)
+            && header.col(IndicatorColumn::Score) == Some(score_cell.column)
+            && left.iter().all(|c| header.kind_at(c.column).is_some());
+        let mut extras: Vec<(IndicatorColumn, &Cell)> = Vec::new();
+        let (target_cell, actual_cell, rest_owned): (Option<&Cell>, Option<&Cell>, Vec<&Cell>) =
+            if aligned {
+                let mut t = None;
+                let mut a = None;
+                let mut r = Vec::new();
+                for c in &left {
+                    match header.kind_at(c.column) {
+                        Some(IndicatorColumn::Target) => t = Some(*c),
+                        Some(IndicatorColumn::Actual) => a = Some(*c),
+                        Some(
+                            k @ (IndicatorColumn::Nature
+                            | IndicatorColumn::MeasureUnit
+                            | IndicatorColumn::Explanation),
+                        ) => extras.push((k, *c)),
+                        _ => r.push(*c),
+                    }
+                }
+                (t, a, r)
+            } else {
+                match left.len() {
+                    0 => (None, None, Vec::new()),
+                    1 => (None, Some(left[0]), Vec::new()),
+                    n => (Some(left[n - 2]), Some(left[n - 1]), left[..n - 2].to_vec()),
+                }
             };
+        let rest: &[&Cell] = &rest_owned;
 
         // A second text layer repeats a neighbouring indicator: drop it, and
         // keep only what closes the previous row's brackets.
-        let dup_reason = second_layer(&current, rest, target_cell, actual_cell);
-        if let Some(reason) = dup_reason {
+        let layer = second_layer(
+            &current,
+            rest,
+            target_cell,
+            actual_cell,
+            weight_cell,
+            score_cell,
+        );
+        let mut carried = (String::new(), String::new());
+        if let (Layer::OwnWithTail, Some(b)) = (&layer, current.as_mut()) {
+            let t = open_tail(&b.target).expect("checked");
+            let a = open_tail(&b.actual).expect("checked");
+            carried = (
+                b.target.split_off(t).trim().to_string(),
+                b.actual.split_off(a).trim().to_string(),
+            );
+            ledger.repair(
+                row.line,
+                "the line above held the end of one indicator's values and the start of this one's; split there",
+            );
+        }
+        if let Layer::Copy(reason) = layer {
             let mut kept_fragments = false;
             if let Some(b) = current.as_mut() {
                 if b.is_open() {
@@ -834,6 +924,32 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     if kept_fragments && !b.ind.lines.contains(&row.line) {
                         b.ind.lines.push(row.line);
                     }
+                }
+            }
+            for c in rest {
+                let kind = header.kind_at(c.column);
+                let piece = compact(&c.text);
+                let in_l2 = kind == Some(IndicatorColumn::Level2);
+                let level = match kind {
+                    Some(IndicatorColumn::Level1) => {
+                        levels.claims(&piece, in_l2).or(Some(Level::One))
+                    }
+                    Some(IndicatorColumn::Level2) => {
+                        levels.claims(&piece, in_l2).or(Some(Level::Two))
+                    }
+                    _ => None,
+                };
+                if let (Some(level), false) = (level, garbled(&c.text)) {
+                    let from = levels.start_between(level, done.len());
+                    levels.feed(
+                        level,
+                        &piece,
+                        from,
+                        row.line,
+                        &mut done,
+                        current.as_mut().map(|b| &mut b.ind),
+                    );
+                    ledger.take(row.line, c);
                 }
             }
             for c in &cells {
@@ -881,11 +997,13 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
         }
         b.ind.lines.sort_unstable();
         b.ind.line = b.ind.lines[0];
+        b.target.insert_str(0, &carried.0);
+        b.actual.insert_str(0, &carried.1);
 
         // Left part: level 1, level 2, name.
+        levels.apply(&mut b.ind);
+        let index = done.len();
         let mut stage = 0u8;
-        let mut row_l1: Option<String> = None;
-        let mut row_l2: Option<String> = None;
         for cell in rest {
             if garbled(&cell.text) {
                 ledger.reject(
@@ -896,67 +1014,36 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                 continue;
             }
             ledger.take(row.line, cell);
-            // The rest of a level name whose start stood on an earlier line
-            // (`生态` … page break … `效益指标`).
             let piece = compact(&cell.text);
-            let completes = |frag: &(String, usize), words: &[&str]| {
-                !frag.0.is_empty() && words.contains(&format!("{}{piece}", frag.0).as_str())
-            };
-            if completes(&frag2, vocab::LEVEL2) && stage <= 1 {
-                frag2.0.push_str(&piece);
-                stage = 2;
-                continue;
-            }
-            if completes(&frag1, vocab::LEVEL1) && stage == 0 {
-                frag1.0.push_str(&piece);
-                stage = 1;
-                continue;
-            }
-            let in_level2_column = header.col(IndicatorColumn::Level2) == Some(cell.column);
-            let both =
-                vocab::LEVEL1.contains(&piece.as_str()) && vocab::LEVEL2.contains(&piece.as_str());
-            if both && in_level2_column && stage <= 1 {
-                row_l2 = Some(piece.clone());
-                stage = 2;
-                continue;
-            }
-            if let Some((lvl, word)) = level_of(&cell.text) {
-                if lvl == 1 && stage == 0 {
-                    row_l1 = Some(word.to_string());
-                    stage = 1;
-                    continue;
-                }
-                if stage <= 1 {
-                    row_l2 = Some(word.to_string());
-                    stage = 2;
-                    continue;
-                }
-            }
+            let in_l2 = header.col(IndicatorColumn::Level2) == Some(cell.column);
             let positional = match (level1_col, name_col) {
                 (_, Some(n)) if cell.column >= n => 2,
                 (Some(l1), _) if cell.column <= l1 => 0,
                 (None, _) if cell.column == 0 => 0,
                 _ => 1,
             };
+            let claimed = if stage < 2 {
+                levels.claims(&piece, in_l2)
+            } else {
+                None
+            };
             let is_last = std::ptr::eq(*cell, *rest.last().expect("non-empty"));
-            stage = stage.max(positional);
-            if stage < 2 && is_last && b.name.is_empty() {
-                stage = 2;
-            }
-            match stage {
-                0 => {
-                    let (buf, start) = &mut frag1;
-                    if buf.is_empty() {
-                        *start = done.len();
+            let slot = match claimed {
+                Some(Level::One) if stage == 0 => 0,
+                Some(Level::Two) if stage <= 1 => 1,
+                _ => {
+                    let mut slot = stage.max(positional);
+                    if slot < 2 && is_last && b.name.is_empty() && claimed.is_none() {
+                        slot = 2;
                     }
-                    buf.push_str(&compact(&cell.text));
+                    slot
                 }
-                1 => {
-                    let (buf, start) = &mut frag2;
-                    if buf.is_empty() {
-                        *start = done.len();
-                    }
-                    buf.push_str(&compact(&cell.text));
+            };
+            stage = slot;
+            match slot {
+                0 | 1 => {
+                    let level = if slot == 0 { Level::One } else { Level::Two };
+                    levels.feed(level, &piece, index, row.line, &mut done, Some(&mut b.ind));
                 }
                 _ => {
                     if !b.name.is_empty() {
@@ -966,17 +1053,16 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                 }
             }
         }
-        resolve_fragments(&mut frag1, vocab::LEVEL1, &mut done, &mut row_l1, 1);
-        resolve_fragments(&mut frag2, vocab::LEVEL2, &mut done, &mut row_l2, 2);
-        if row_l1.is_some() {
-            level1 = row_l1;
-        }
-        if row_l2.is_some() {
-            level2 = row_l2;
-        }
-        b.ind.level1 = level1.clone();
-        b.ind.level2 = level2.clone();
 
+        for (kind, c) in &extras {
+            ledger.take(row.line, c);
+            let slot = match kind {
+                IndicatorColumn::Nature => &mut b.ind.nature,
+                IndicatorColumn::MeasureUnit => &mut b.ind.measure_unit,
+                _ => &mut b.ind.explanation,
+            };
+            *slot = Some(c.text.trim().to_string());
+        }
         if let Some(t) = target_cell {
             ledger.take(row.line, t);
             append(&mut b.target, &t.text);
@@ -1030,13 +1116,23 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             "text after the last indicator that belongs to none",
         );
     }
-    for (buf, what) in [(&frag1.0, "一级指标"), (&frag2.0, "二级指标")] {
-        if !buf.is_empty() {
-            ledger.repair(
-                rows.last().map_or(0, |r| r.line),
-                format!("{what} fragments '{buf}' of a merged cell could not be placed"),
-            );
-        }
+    for (line, text, word) in &levels.abbreviated {
+        ledger.repair(
+            *line,
+            format!("level-name fragments '{text}' read as {word} (characters lost in extraction)"),
+        );
+    }
+    for (line, text) in &levels.unplaced {
+        ledger.repair(
+            *line,
+            format!("level-name fragment '{text}' spells no known 一级/二级指标; left out"),
+        );
+    }
+    for text in levels.leftover() {
+        ledger.repair(
+            rows.last().map_or(0, |r| r.line),
+            format!("level-name fragment '{text}' of a merged cell was never completed; left out"),
+        );
     }
     form.indicators = done;
     let end_rows: Vec<Row> = end_rows.iter().map(|&i| rows[i].clone()).collect();
@@ -1098,69 +1194,67 @@ fn place_continuation(
     }
 }
 
-/// Completes a merged level cell from its fragments; when it resolves to a
-/// known name, the indicators since the first fragment take it too.
-fn resolve_fragments(
-    frag: &mut (String, usize),
-    words: &[&'static str],
-    done: &mut [Indicator],
-    row_level: &mut Option<String>,
-    level: u8,
-) {
-    let (buf, start) = frag;
-    if buf.is_empty() {
-        return;
-    }
-    if let Some(word) = words.iter().find(|w| **w == buf.as_str()) {
-        for ind in done.iter_mut().skip(*start) {
-            if level == 1 {
-                ind.level1 = Some((*word).to_string());
-            } else {
-                ind.level2 = Some((*word).to_string());
-            }
-        }
-        *row_level = Some((*word).to_string());
-        buf.clear();
-    } else if !words.iter().any(|w| w.starts_with(buf.as_str())) {
-        // Not the start of any known name: keep only the tail that may be.
-        let chars: Vec<char> = buf.chars().collect();
-        let keep = (0..chars.len())
-            .map(|i| chars[i..].iter().collect::<String>())
-            .find(|tail| words.iter().any(|w| w.starts_with(tail.as_str())))
-            .unwrap_or_default();
-        *buf = keep;
-        *start = done.len();
-    }
+/// `s` ends in an open value that follows a closed one (`=90.00(百分比) =90.00(百分`):
+/// the line carried the end of one indicator's value and the start of the next's.
+/// Returns where the open tail starts.
+fn open_tail(s: &str) -> Option<usize> {
+    let cut = s.trim_end().rfind(char::is_whitespace)?;
+    let (head, tail) = s.split_at(cut);
+    (!head.trim().is_empty() && !open(head) && open(tail)).then_some(cut)
 }
 
-/// Why an indicator row is a second copy of its neighbour, if it is.
+/// Whether an indicator row is a second copy of its neighbour.
+enum Layer {
+    /// A real indicator.
+    Own,
+    /// A real indicator whose values started on the line above, inside the
+    /// previous indicator's cells.
+    OwnWithTail,
+    /// A copy from a second text layer, with why.
+    Copy(String),
+}
+
 fn second_layer(
     current: &Option<Building>,
     rest: &[&Cell],
     target: Option<&Cell>,
     actual: Option<&Cell>,
-) -> Option<String> {
+    weight: &Cell,
+    score: &Cell,
+) -> Layer {
     let value_garbled = [target, actual].iter().flatten().any(|c| garbled(&c.text));
-    if value_garbled {
-        return Some("second text layer: garbled copy of a neighbouring indicator".into());
+    let Some(b) = current.as_ref() else {
+        return Layer::Own;
+    };
+    let same_numbers = b.ind.weight.as_ref().is_some_and(|w| w.raw == weight.text)
+        && b.ind.score.as_ref().is_some_and(|s| s.raw == score.text);
+    let repeats_name = !b.name.is_empty()
+        && rest
+            .iter()
+            .chain(target.iter())
+            .any(|c| compact(&c.text) == compact(&b.name));
+    if value_garbled && (same_numbers || repeats_name) {
+        return Layer::Copy("second text layer: garbled copy of the indicator above".into());
     }
-    let b = current.as_ref()?;
     let name: String = rest
         .iter()
         .filter(|c| level_of(&c.text).is_none())
         .map(|c| compact(&c.text))
         .collect();
     if !name.is_empty() && name == compact(&b.name) {
-        return Some("second text layer: repeats the name of the indicator above".into());
+        return Layer::Copy("second text layer: repeats the name of the indicator above".into());
     }
     let closes = |c: Option<&Cell>| c.is_some_and(|c| closing_fragment(&c.text));
     if b.is_open() && closes(target) && closes(actual) {
-        return Some(
+        if open_tail(&b.target).is_some() && open_tail(&b.actual).is_some() {
+            return Layer::OwnWithTail;
+        }
+        return Layer::Copy(
             "second text layer: weight and score repeated on the continuation line of the indicator above"
                 .into(),
         );
     }
-    None
+    Layer::Own
 }
 
 fn read_totals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {

@@ -111,6 +111,24 @@ pub(crate) fn indicator_column(text: &str) -> Option<IndicatorColumn> {
     })
 }
 
+/// Every indicator-table meaning a header cell names, in printed order
+/// (`三级指标 年度指标值 实际完成` names three: the extraction merged the
+/// header cells of empty columns into one).
+pub(crate) fn indicator_columns(text: &str) -> Vec<IndicatorColumn> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let kinds: Vec<IndicatorColumn> = words.iter().filter_map(|w| indicator_column(w)).collect();
+    let mut out: Vec<IndicatorColumn> = Vec::new();
+    for k in kinds {
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    if out.len() <= 1 {
+        return indicator_column(text).into_iter().collect();
+    }
+    out
+}
+
 /// Level-1 indicator names (一级指标).
 pub(crate) const LEVEL1: &[&str] = &[
     "产出指标",

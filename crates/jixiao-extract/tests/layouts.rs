@@ -1,0 +1,99 @@
+//! Columns are mapped by the meaning of their headers, with the synonyms
+//! other provinces print, and extra columns are kept, not misread.
+
+use jixiao_extract::{read_document, Form, FundsLine, MoneyUnit};
+
+const OTHER_PROVINCE: &str = "财政项目支出绩效自评表
+（2022年度）
+项目名称\t农村饮水安全工程
+主管部门\t水利局\t实施单位\t水务服务中心
+项目资金（元）\t\t年初预算数\t调整后预算数\t预算执行数\t权重\t预算执行率\t得分
+\t年度资金总额\t1,000,000.00\t1,200,000.00\t1,140,000.00\t10\t95.00%\t9.50
+\t当年财政拨款\t1,000,000.00\t1,200,000.00\t1,140,000.00\t—\t95.00%\t—
+\t上年结转资金\t0.00\t0.00\t0.00\t—\t—\t—
+\t其他资金\t0.00\t0.00\t0.00\t—\t—\t—
+一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t完成值\t权重\t得分\t偏差原因分析及改进措施
+产出指标\t数量指标\t新建供水管网\t≥\t12\t公里\t12.5\t45\t45\t
+效益指标\t社会效益指标\t受益人口\t≥\t3000\t人\t3200\t35\t35\t
+满意度指标\t服务对象满意度指标\t群众满意度\t≥\t90\t%\t88\t10\t9\t个别村组水压不足
+总分\t\t\t\t\t\t\t100\t98.5\t
+评分等级\t优
+";
+
+#[test]
+fn synonyms_and_extra_columns() {
+    let doc = read_document(OTHER_PROVINCE);
+    let Form::SelfEvaluation(f) = &doc.forms[0];
+    assert_eq!(f.year, Some(2022));
+    assert_eq!(f.unit, Some(MoneyUnit::Yuan));
+    let total = f.funds_row(FundsLine::Total).unwrap();
+    assert_eq!(
+        total.adjusted_budget.as_ref().unwrap().value.to_string(),
+        "1200000.00"
+    );
+    assert_eq!(
+        total.executed.as_ref().unwrap().value.to_string(),
+        "1140000.00"
+    );
+    assert_eq!(total.weight.as_ref().unwrap().raw, "10");
+    assert_eq!(
+        total.execution_rate.as_ref().unwrap().value.to_string(),
+        "95.00"
+    );
+    assert_eq!(f.indicators.len(), 3);
+    let water = &f.indicators[0];
+    assert_eq!(water.level1.as_deref(), Some("产出指标"));
+    assert_eq!(water.level2.as_deref(), Some("数量指标"));
+    assert_eq!(water.name.as_deref(), Some("新建供水管网"));
+    assert_eq!(water.nature.as_deref(), Some("≥"));
+    assert_eq!(water.measure_unit.as_deref(), Some("公里"));
+    assert_eq!(water.target.as_ref().unwrap().text, "12");
+    assert_eq!(water.actual.as_ref().unwrap().text, "12.5");
+    assert_eq!(water.weight.as_ref().unwrap().raw, "45");
+    let satisfaction = &f.indicators[2];
+    assert_eq!(satisfaction.score.as_ref().unwrap().raw, "9");
+    assert_eq!(
+        satisfaction.deviation_reason.as_deref(),
+        Some("个别村组水压不足")
+    );
+    assert_eq!(f.total_score.as_ref().unwrap().raw, "98.5");
+    assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
+    assert!(weights_add_up(f));
+}
+
+/// The form adds up: Σ weights 10 + 45 + 35 + 10 = 100, Σ scores 9.5 + 89 = 98.5.
+fn weights_add_up(f: &jixiao_extract::SelfEvaluation) -> bool {
+    let weights: rust_decimal::Decimal = f
+        .indicators
+        .iter()
+        .map(|i| i.weight.as_ref().unwrap().value)
+        .sum();
+    weights + f.funds[0].weight.as_ref().unwrap().value == f.total_weight.as_ref().unwrap().value
+}
+
+#[test]
+fn columns_found_by_meaning_not_position() {
+    // The same form with the funds columns in another order.
+    let text = OTHER_PROVINCE
+        .replace(
+            "年初预算数\t调整后预算数\t预算执行数\t权重\t预算执行率\t得分",
+            "调整后预算数\t预算执行数\t年初预算数\t预算执行率\t权重\t得分",
+        )
+        .replace(
+            "\t年度资金总额\t1,000,000.00\t1,200,000.00\t1,140,000.00\t10\t95.00%\t9.50",
+            "\t年度资金总额\t1,200,000.00\t1,140,000.00\t1,000,000.00\t95.00%\t10\t9.50",
+        );
+    let doc = read_document(&text);
+    let Form::SelfEvaluation(f) = &doc.forms[0];
+    let total = f.funds_row(FundsLine::Total).unwrap();
+    assert_eq!(
+        total.initial_budget.as_ref().unwrap().value.to_string(),
+        "1000000.00"
+    );
+    assert_eq!(
+        total.adjusted_budget.as_ref().unwrap().value.to_string(),
+        "1200000.00"
+    );
+    assert_eq!(total.execution_rate.as_ref().unwrap().raw, "95.00%");
+    assert_eq!(total.weight.as_ref().unwrap().raw, "10");
+}
