@@ -1,1 +1,50 @@
-fn main() {}
+//! Throughput of the text path: read + validate every corpus document.
+//! `cargo bench --bench corpus` prints the time per pass and MB/s (criterion
+//! reports throughput in MiB/s; one thread, so that is per core).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+
+fn corpus() -> Vec<String> {
+    let mut paths: Vec<_> = std::fs::read_dir("corpus")
+        .expect("run from the repository root")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+fn parse_and_validate(c: &mut Criterion) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("read+validate", |b| {
+        b.iter(|| {
+            for text in &docs {
+                let doc = jixiao_extract::read_document(black_box(text));
+                black_box(jixiao_validate::validate(&doc));
+            }
+        })
+    });
+    group.bench_function("read+validate+json", |b| {
+        b.iter(|| {
+            for text in &docs {
+                let doc = jixiao_report::DocumentReport::new(
+                    "bench.txt",
+                    Ok(jixiao_extract::read_document(black_box(text))),
+                );
+                black_box(serde_json::to_string(&doc).unwrap());
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_validate);
+criterion_main!(benches);

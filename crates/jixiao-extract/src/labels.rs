@@ -48,7 +48,7 @@ fn label_of(compact_text: &str) -> Option<HeaderLabel> {
 fn label_at(cells: &[Cell], i: usize) -> Option<(HeaderLabel, usize)> {
     let mut joined = String::new();
     for (k, cell) in cells.iter().enumerate().skip(i).take(3) {
-        joined.push_str(&compact(&cell.text));
+        joined.push_str(cell.key());
         if let Some(label) = label_of(&joined) {
             return Some((label, k - i + 1));
         }

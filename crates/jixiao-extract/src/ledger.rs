@@ -4,26 +4,86 @@
 
 use crate::model::{CellCount, Missing, Repair, Unmapped};
 use crate::rows::{Cell, Row};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 #[derive(Default)]
 pub(crate) struct Ledger {
-    taken: HashSet<(usize, usize)>,
+    taken: Taken,
     rejected: BTreeMap<(usize, usize), Unmapped>,
     pub(crate) missing: Vec<Missing>,
     pub(crate) repairs: Vec<Repair>,
 }
 
+/// The cells taken so far: a bit per (line, column) of the form's lines.
+#[derive(Default)]
+struct Taken {
+    first_line: usize,
+    columns: usize,
+    bits: Vec<bool>,
+}
+
+impl Taken {
+    fn slot(&self, line: usize, column: usize) -> Option<usize> {
+        let row = line.checked_sub(self.first_line)?;
+        (column < self.columns).then_some(row * self.columns + column)
+    }
+    fn insert(&mut self, line: usize, column: usize) {
+        match self.slot(line, column) {
+            Some(i) if i < self.bits.len() => self.bits[i] = true,
+            _ => {
+                // Outside the span the ledger was made for: grow it.
+                let mut grown = Taken::for_span(
+                    self.first_line.min(line),
+                    (self.first_line + self.bits.len() / self.columns.max(1)).max(line + 1),
+                    self.columns.max(column + 1),
+                );
+                for i in (0..self.bits.len()).filter(|&i| self.bits[i]) {
+                    grown.insert(self.first_line + i / self.columns, i % self.columns);
+                }
+                grown.insert(line, column);
+                *self = grown;
+            }
+        }
+    }
+    fn contains(&self, line: usize, column: usize) -> bool {
+        self.slot(line, column)
+            .and_then(|i| self.bits.get(i).copied())
+            .unwrap_or(false)
+    }
+    fn for_span(first_line: usize, end_line: usize, columns: usize) -> Self {
+        Taken {
+            first_line,
+            columns,
+            bits: vec![false; end_line.saturating_sub(first_line) * columns],
+        }
+    }
+}
+
 impl Ledger {
+    /// A ledger for the cells of `rows`.
+    pub(crate) fn for_rows(rows: &[Row]) -> Self {
+        let first = rows.iter().map(|r| r.line).min().unwrap_or(1);
+        let last = rows.iter().map(|r| r.line).max().unwrap_or(first);
+        let columns = rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.column + 1))
+            .max()
+            .unwrap_or(1);
+        Ledger {
+            taken: Taken::for_span(first, last + 1, columns),
+            ..Ledger::default()
+        }
+    }
+
     /// The cell is read into a field (or is a label).
     pub(crate) fn take(&mut self, line: usize, cell: &Cell) {
         self.rejected.remove(&(line, cell.column));
-        self.taken.insert((line, cell.column));
+        self.taken.insert(line, cell.column);
     }
 
     /// The cell is kept out of the fields for `reason`.
     pub(crate) fn reject(&mut self, line: usize, cell: &Cell, reason: impl Into<String>) {
-        if self.taken.contains(&(line, cell.column)) {
+        if self.taken.contains(line, cell.column) {
             return;
         }
         self.rejected
@@ -37,7 +97,7 @@ impl Ledger {
     }
 
     pub(crate) fn is_taken(&self, line: usize, column: usize) -> bool {
-        self.taken.contains(&(line, column))
+        self.taken.contains(line, column)
     }
 
     pub(crate) fn miss(&mut self, field: impl Into<String>, reason: impl Into<String>) {
@@ -77,7 +137,7 @@ impl Ledger {
         for row in rows {
             for cell in &row.cells {
                 count.total += 1;
-                if self.taken.contains(&(row.line, cell.column)) {
+                if self.taken.contains(row.line, cell.column) {
                     count.mapped += 1;
                 } else {
                     self.reject(row.line, cell, "not recognised as part of the form");

@@ -14,6 +14,7 @@ use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
 use crate::rows::{compact, html_to_text, Cell, Row};
 use crate::vocab::{self, FundsColumn, IndicatorColumn};
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -49,12 +50,29 @@ fn is_cjk(c: char) -> bool {
 /// Text that cannot be from the form's own text layer: no Chinese at all
 /// but letters, or scanner debris such as `////`, `\`, `~`.
 pub(crate) fn garbled(text: &str) -> bool {
-    let t = text.trim();
-    if t.contains("////") || t.contains('\\') || t.contains('~') || t.contains("<i>") {
-        return true;
+    let (mut has_cjk, mut has_letters, mut slashes) = (false, false, 0u8);
+    let mut prev = '\0';
+    for c in text.chars() {
+        match c {
+            '\\' | '~' => return true,
+            '/' => {
+                slashes += 1;
+                if slashes >= 4 {
+                    return true;
+                }
+            }
+            'i' if prev == '<' => return true,
+            _ => {
+                slashes = 0;
+                if is_cjk(c) {
+                    has_cjk = true;
+                } else if c.is_alphabetic() {
+                    has_letters = true;
+                }
+            }
+        }
+        prev = c;
     }
-    let has_cjk = t.chars().any(is_cjk);
-    let has_letters = t.chars().any(|c| c.is_alphabetic() && !is_cjk(c));
     !has_cjk && has_letters
 }
 
@@ -79,7 +97,11 @@ fn open(text: &str) -> bool {
 
 /// A cell that only closes a bracket opened on the line above (`比)`, `分比)`).
 fn closing_fragment(text: &str) -> bool {
-    let c = compact(text);
+    let c: Cow<str> = if text.chars().any(char::is_whitespace) {
+        Cow::Owned(compact(text))
+    } else {
+        Cow::Borrowed(text)
+    };
     (c.ends_with(')') || c.ends_with('）'))
         && !c.contains(['(', '（'])
         && !c
@@ -94,11 +116,8 @@ struct Landmarks {
 
 fn find_landmarks(rows: &[Row]) -> Landmarks {
     let funds_header = rows.iter().position(|r| {
-        r.cells
-            .iter()
-            .map(|c| vocab::funds_columns(&c.text).len())
-            .sum::<usize>()
-            >= 3
+        let k = r.compact();
+        (k.contains("预算") || k.contains("执行")) && vocab::funds_columns(k).len() >= 3
     });
     let after = funds_header.map_or(0, |i| i + 1);
     let weighted = |r: &Row| {
@@ -129,7 +148,8 @@ fn find_landmarks(rows: &[Row]) -> Landmarks {
 
 /// Puts back in order a page whose rows the extraction wrote bottom-up: a
 /// page that starts with 评分等级/总分 and holds indicator rows after them.
-fn restore_page_order(rows: &mut [Row], ledger: &mut Ledger) {
+fn restore_page_order<'a>(rows: &'a [Row], ledger: &mut Ledger) -> Cow<'a, [Row]> {
+    let mut out: Cow<'a, [Row]> = Cow::Borrowed(rows);
     let mut starts: Vec<usize> = rows
         .iter()
         .enumerate()
@@ -156,9 +176,10 @@ fn restore_page_order(rows: &mut [Row], ledger: &mut Ledger) {
                     rows[e - 1].line
                 ),
             );
-            rows[s..e].reverse();
+            out.to_mut()[s..e].reverse();
         }
     }
+    out
 }
 
 /// The rightmost pair of neighbouring cells that both read as plain numbers.
@@ -182,16 +203,10 @@ fn split_trailing_numbers(cells: &[Cell]) -> Option<(Vec<Cell>, usize)> {
             let mut out: Vec<Cell> = cells[..idx].to_vec();
             let head = words[..words.len() - 2].join(" ");
             if !head.is_empty() {
-                out.push(Cell {
-                    column: cell.column,
-                    text: head,
-                });
+                out.push(Cell::new(cell.column, &head));
             }
             for w in &words[words.len() - 2..] {
-                out.push(Cell {
-                    column: cell.column,
-                    text: (*w).to_string(),
-                });
+                out.push(Cell::new(cell.column, w));
             }
             out.extend_from_slice(&cells[idx + 1..]);
             return Some((out, cell.column));
@@ -202,9 +217,8 @@ fn split_trailing_numbers(cells: &[Cell]) -> Option<(Vec<Cell>, usize)> {
 
 /// Reads a modern-layout self-evaluation from the rows of one form.
 pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
-    let mut ledger = Ledger::default();
-    let mut rows = rows.to_vec();
-    restore_page_order(&mut rows, &mut ledger);
+    let mut ledger = Ledger::for_rows(rows);
+    let rows = restore_page_order(rows, &mut ledger);
     let marks = find_landmarks(&rows);
 
     let mut form = SelfEvaluation {
@@ -410,8 +424,7 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
         } else if let Some(u) = unit_from(&cell.text) {
             unit_seen.push(u);
             ledger.take(header.line, cell);
-        } else if compact(&cell.text).starts_with("项目资金") || is_funds_label_debris(&cell.text)
-        {
+        } else if cell.key().starts_with("项目资金") || is_funds_label_debris(&cell.text) {
             ledger.take(header.line, cell);
         } else {
             ledger.reject(
@@ -560,7 +573,7 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
     // The unit label may also stand in the rows above the funds header.
     for row in rows.iter().take(h) {
         for c in &row.cells {
-            if compact(&c.text).starts_with("项目资金") {
+            if c.key().starts_with("项目资金") {
                 if let Some(u) = unit_from(&c.text) {
                     unit_seen.push(u);
                 }
@@ -592,7 +605,7 @@ fn read_goals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {
     let mut actual_col = None;
     for row in rows {
         for cell in &row.cells {
-            let c = compact(&cell.text);
+            let c = cell.key();
             if c.ends_with("期目标") || c == "预算目标" || c == "年度预期目标" {
                 expected_col.get_or_insert(cell.column);
                 ledger.take(row.line, cell);
@@ -734,9 +747,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     }
                     ledger.take(row.line, cell);
                 }
-                None if compact(&cell.text) == "指标"
-                    || compact(&cell.text).starts_with("绩效") =>
-                {
+                None if cell.key() == "指标" || cell.key().starts_with("绩效") => {
                     ledger.take(row.line, cell)
                 }
                 None => ledger.reject(
@@ -776,26 +787,26 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             }
             continue;
         }
-        let (cells, split_col) = match numeric_pair(&row.cells) {
-            Some(_) => (row.cells.clone(), None),
+        let (cells, split_col): (Cow<[Cell]>, _) = match numeric_pair(&row.cells) {
+            Some(_) => (Cow::Borrowed(&row.cells), None),
             None => match split_trailing_numbers(&row.cells) {
-                Some((cells, col)) => (cells, Some(col)),
-                None => (row.cells.clone(), None),
+                Some((cells, col)) => (Cow::Owned(cells), Some(col)),
+                None => (Cow::Borrowed(&row.cells), None),
             },
         };
         let Some((wi, si)) = numeric_pair(&cells) else {
             // No weight and score: either the rest of an indicator split over
             // lines, or the start of the next one.
-            for cell in cells {
+            for cell in cells.iter().cloned() {
                 let kind = header.kind_at(cell.column);
-                let piece = compact(&cell.text);
+                let piece = cell.key();
                 let in_l2 = kind == Some(IndicatorColumn::Level2);
                 let level = match kind {
                     Some(IndicatorColumn::Level1) => {
-                        Some(levels.claims(&piece, in_l2).unwrap_or(Level::One))
+                        Some(levels.claims(piece, in_l2).unwrap_or(Level::One))
                     }
                     Some(IndicatorColumn::Level2) => {
-                        Some(levels.claims(&piece, in_l2).unwrap_or(Level::Two))
+                        Some(levels.claims(piece, in_l2).unwrap_or(Level::Two))
                     }
                     _ => None,
                 };
@@ -803,7 +814,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     let from = levels.start_between(level, done.len());
                     levels.feed(
                         level,
-                        &piece,
+                        piece,
                         from,
                         row.line,
                         &mut done,
@@ -928,14 +939,14 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             }
             for c in rest {
                 let kind = header.kind_at(c.column);
-                let piece = compact(&c.text);
+                let piece = c.key();
                 let in_l2 = kind == Some(IndicatorColumn::Level2);
                 let level = match kind {
                     Some(IndicatorColumn::Level1) => {
-                        levels.claims(&piece, in_l2).or(Some(Level::One))
+                        levels.claims(piece, in_l2).or(Some(Level::One))
                     }
                     Some(IndicatorColumn::Level2) => {
-                        levels.claims(&piece, in_l2).or(Some(Level::Two))
+                        levels.claims(piece, in_l2).or(Some(Level::Two))
                     }
                     _ => None,
                 };
@@ -943,7 +954,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     let from = levels.start_between(level, done.len());
                     levels.feed(
                         level,
-                        &piece,
+                        piece,
                         from,
                         row.line,
                         &mut done,
@@ -952,7 +963,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     ledger.take(row.line, c);
                 }
             }
-            for c in &cells {
+            for c in cells.iter() {
                 if split_col == Some(c.column) {
                     continue;
                 }
@@ -1014,7 +1025,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                 continue;
             }
             ledger.take(row.line, cell);
-            let piece = compact(&cell.text);
+            let piece = cell.key();
             let in_l2 = header.col(IndicatorColumn::Level2) == Some(cell.column);
             let positional = match (level1_col, name_col) {
                 (_, Some(n)) if cell.column >= n => 2,
@@ -1023,7 +1034,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                 _ => 1,
             };
             let claimed = if stage < 2 {
-                levels.claims(&piece, in_l2)
+                levels.claims(piece, in_l2)
             } else {
                 None
             };
@@ -1043,7 +1054,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             match slot {
                 0 | 1 => {
                     let level = if slot == 0 { Level::One } else { Level::Two };
-                    levels.feed(level, &piece, index, row.line, &mut done, Some(&mut b.ind));
+                    levels.feed(level, piece, index, row.line, &mut done, Some(&mut b.ind));
                 }
                 _ => {
                     if !b.name.is_empty() {
@@ -1232,14 +1243,14 @@ fn second_layer(
         && rest
             .iter()
             .chain(target.iter())
-            .any(|c| compact(&c.text) == compact(&b.name));
+            .any(|c| c.key() == compact(&b.name));
     if value_garbled && (same_numbers || repeats_name) {
         return Layer::Copy("second text layer: garbled copy of the indicator above".into());
     }
     let name: String = rest
         .iter()
         .filter(|c| level_of(&c.text).is_none())
-        .map(|c| compact(&c.text))
+        .map(|c| c.key())
         .collect();
     if !name.is_empty() && name == compact(&b.name) {
         return Layer::Copy("second text layer: repeats the name of the indicator above".into());
@@ -1261,7 +1272,7 @@ fn read_totals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {
     for row in rows {
         if is_grade_row(row) {
             for cell in &row.cells {
-                let c = compact(&cell.text);
+                let c = cell.key();
                 let grade = vocab::grade_word(&cell.text).or_else(|| {
                     cell.text
                         .split_whitespace()
@@ -1300,7 +1311,7 @@ fn read_totals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {
                 nums.push((n, cell.clone()));
                 continue;
             }
-            let c = compact(&cell.text);
+            let c = cell.key();
             if c.contains("总分") {
                 ledger.take(row.line, cell);
                 for w in cell.text.split_whitespace() {

@@ -120,27 +120,51 @@ fn plain(s: &str) -> Option<(Decimal, u32, bool)> {
         return None;
     }
     let scale = frac_part.map_or(0, |f| f.len() as u32);
-    let text = format!(
-        "{sign}{}{}{}",
-        if int_clean.is_empty() {
-            "0"
-        } else {
-            &int_clean
-        },
-        if frac_part.is_some() { "." } else { "" },
-        frac_part.unwrap_or("")
-    );
-    let value = Decimal::from_str(&text).ok()?;
+    let value = if !int_part.contains(',') && !int_part.is_empty() {
+        Decimal::from_str(body.strip_prefix('+').unwrap_or(body)).ok()?
+    } else {
+        let text = format!(
+            "{sign}{}{}{}",
+            if int_clean.is_empty() {
+                "0"
+            } else {
+                &int_clean
+            },
+            if frac_part.is_some() { "." } else { "" },
+            frac_part.unwrap_or("")
+        );
+        Decimal::from_str(&text).ok()?
+    };
     Some((value, scale, percent))
+}
+
+/// Whether `c` can start a printed number (or an empty marker).
+fn may_start_number(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '.' | '-' | '+' | '—' | '–' | '/' | '０'..='９' | '．' | '－' | '＋' | '−'
+        )
 }
 
 /// Reads a cell where a number is expected.
 pub fn read_number(raw: &str) -> NumberCell {
-    let s = normalize_digits(raw);
-    if is_empty_marker(&s) {
+    let trimmed = raw.trim();
+    match trimmed.chars().next() {
+        None => return NumberCell::Empty,
+        Some(c) if !may_start_number(c) => return NumberCell::Text,
+        _ => {}
+    }
+    let s: std::borrow::Cow<str> = if trimmed.bytes().all(|b| b.is_ascii_graphic()) {
+        std::borrow::Cow::Borrowed(trimmed)
+    } else {
+        std::borrow::Cow::Owned(normalize_digits(trimmed))
+    };
+    let s = s.as_ref();
+    if is_empty_marker(s) {
         return NumberCell::Empty;
     }
-    if let Some((value, scale, percent)) = plain(&s) {
+    if let Some((value, scale, percent)) = plain(s) {
         return NumberCell::Number {
             value,
             scale,

@@ -117,7 +117,7 @@ fn is_label(text: &str) -> bool {
 
 /// Reads an older-layout self-evaluation from the rows of one form.
 pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
-    let mut ledger = Ledger::default();
+    let mut ledger = Ledger::for_rows(rows);
     let mut older = OlderFields::default();
     let mut form = SelfEvaluation {
         layout: Layout::Older,
@@ -167,7 +167,7 @@ pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
     for row in &rows[..head_end] {
         let c = row.compact();
         if c.contains("项目绩效自我评价") {
-            form.title = Some(c.clone());
+            form.title = Some(c.to_string());
             row.cells
                 .iter()
                 .for_each(|cell| ledger.take(row.line, cell));
@@ -309,7 +309,7 @@ fn read_table(
 ) {
     let header = &rows[0];
     for cell in &header.cells {
-        if vocab::indicator_column(&cell.text).is_some() || compact(&cell.text) == "一级指标" {
+        if vocab::indicator_column(&cell.text).is_some() || cell.key() == "一级指标" {
             ledger.take(header.line, cell);
         } else {
             ledger.reject(

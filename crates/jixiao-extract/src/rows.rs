@@ -12,6 +12,26 @@ pub struct Cell {
     pub column: usize,
     /// The cell text, trimmed.
     pub text: String,
+    /// The text without whitespace, when it differs from `text`.
+    #[serde(skip)]
+    squeezed: Option<String>,
+}
+
+impl Cell {
+    /// A cell at `column` holding `text` (trimmed).
+    pub fn new(column: usize, text: &str) -> Self {
+        let text = text.trim();
+        Cell {
+            column,
+            squeezed: has_whitespace(text.as_bytes()).then(|| compact(text)),
+            text: text.to_string(),
+        }
+    }
+
+    /// The text without whitespace: what labels and names are matched on.
+    pub fn key(&self) -> &str {
+        self.squeezed.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// One line of the source that has at least one non-empty cell.
@@ -23,13 +43,26 @@ pub struct Row {
     pub cells: Vec<Cell>,
     /// A blank line (page or table break) stands right before this row.
     pub after_break: bool,
+    /// All cell texts with their whitespace removed, joined.
+    key: String,
 }
 
 impl Row {
+    /// Makes a row of `cells` at `line`.
+    pub fn new(line: usize, cells: Vec<Cell>, after_break: bool) -> Self {
+        let key = cells.iter().map(Cell::key).collect();
+        Row {
+            line,
+            cells,
+            after_break,
+            key,
+        }
+    }
+
     /// All cell texts with their whitespace removed, joined: what a label
     /// test looks at (`项目 名称` and `项目\t名称` both give `项目名称`).
-    pub fn compact(&self) -> String {
-        self.cells.iter().map(|c| compact(&c.text)).collect()
+    pub fn compact(&self) -> &str {
+        &self.key
     }
 
     /// The cell at `column`, if it is non-empty.
@@ -40,7 +73,54 @@ impl Row {
 
 /// `s` without any whitespace.
 pub fn compact(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    // Most cells hold no whitespace at all: copy them as they are.
+    if !has_whitespace(s.as_bytes()) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for part in s.split(char::is_whitespace) {
+        out.push_str(part);
+    }
+    out
+}
+
+/// Whether UTF-8 `b` holds a whitespace character, looking at bytes only:
+/// ASCII whitespace, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
+/// U+2029, U+202F, U+205F and U+3000 (what `char::is_whitespace` accepts).
+pub(crate) fn has_whitespace(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(off) = b[i..]
+        .iter()
+        .position(|&x| x <= b' ' || matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3))
+    {
+        let j = i + off;
+        let hit = match b[j] {
+            x if x.is_ascii_whitespace() => true,
+            0xC2 => matches!(b.get(j + 1), Some(0x85 | 0xA0)),
+            0xE1 => b.get(j + 1) == Some(&0x9A) && b.get(j + 2) == Some(&0x80),
+            0xE2 => match (b.get(j + 1), b.get(j + 2)) {
+                (Some(0x80), Some(&x)) => x <= 0x8A || matches!(x, 0xA8 | 0xA9 | 0xAF),
+                (Some(0x81), Some(0x9F)) => true,
+                _ => false,
+            },
+            0xE3 => b.get(j + 1) == Some(&0x80) && b.get(j + 2) == Some(&0x80),
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+        i = j + 1;
+    }
+    false
+}
+
+/// `s` without whitespace, borrowed when it has none.
+pub(crate) fn squeeze(s: &str) -> std::borrow::Cow<'_, str> {
+    if has_whitespace(s.as_bytes()) {
+        std::borrow::Cow::Owned(compact(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// Splits text into rows. Lines holding only whitespace are breaks.
@@ -51,23 +131,14 @@ pub fn read_rows(text: &str) -> Vec<Row> {
         let cells: Vec<Cell> = line
             .split('\t')
             .enumerate()
-            .filter_map(|(column, t)| {
-                let t = t.trim();
-                (!t.is_empty()).then(|| Cell {
-                    column,
-                    text: t.to_string(),
-                })
-            })
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(column, t)| Cell::new(column, t))
             .collect();
         if cells.is_empty() {
             pending_break = true;
             continue;
         }
-        rows.push(Row {
-            line: i + 1,
-            cells,
-            after_break: std::mem::take(&mut pending_break),
-        });
+        rows.push(Row::new(i + 1, cells, std::mem::take(&mut pending_break)));
     }
     rows
 }
@@ -137,6 +208,26 @@ mod tests {
     fn compact_joins_split_labels() {
         let rows = read_rows("项目\t 名称\t教研局");
         assert!(rows[0].compact().starts_with("项目名称"));
+    }
+
+    #[test]
+    fn whitespace_found_by_bytes_as_by_chars() {
+        for s in [
+            "项目名称",
+            "项目 名称",
+            "项目\u{3000}名称",
+            "a\u{a0}b",
+            "、。（）",
+            "x\u{2009}y",
+            "\u{205f}",
+            "abc",
+        ] {
+            assert_eq!(
+                has_whitespace(s.as_bytes()),
+                s.chars().any(char::is_whitespace),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]

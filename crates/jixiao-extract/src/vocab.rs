@@ -1,7 +1,7 @@
 //! The words the forms print: labels, column headers by meaning, indicator
 //! levels and grades, with the synonyms other publishers use.
 
-use crate::rows::compact;
+use crate::rows::{compact, squeeze};
 
 /// Column meanings of the funds block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub(crate) enum FundsColumn {
 /// Every funds-block column a header cell names, in printed order.
 /// `全年预算数 全年执行数` in one cell names two.
 pub(crate) fn funds_columns(text: &str) -> Vec<FundsColumn> {
-    let c = compact(text);
+    let c = squeeze(text);
     let mut found: Vec<(usize, FundsColumn)> = Vec::new();
     let mut push = |pats: &[&str], col: FundsColumn| {
         if let Some(pos) = pats.iter().filter_map(|p| c.find(p)).min() {
@@ -48,7 +48,7 @@ pub(crate) fn funds_columns(text: &str) -> Vec<FundsColumn> {
 /// Which funds row a label names.
 pub(crate) fn funds_line(text: &str) -> Option<crate::model::FundsLine> {
     use crate::model::FundsLine::*;
-    let c = compact(text);
+    let c = squeeze(text);
     if c.contains("年度资金总额") || c.contains("资金总额") {
         Some(Total)
     } else if c.contains("当年财政拨款") || c.contains("财政拨款") {
@@ -81,8 +81,8 @@ pub(crate) enum IndicatorColumn {
 /// The meaning of an indicator-table header cell, if it has one.
 pub(crate) fn indicator_column(text: &str) -> Option<IndicatorColumn> {
     use IndicatorColumn::*;
-    let c = compact(text);
-    let c = c.as_str();
+    let c = squeeze(text);
+    let c = c.as_ref();
     let has = |p: &str| c.contains(p);
     Some(if has("一级") {
         Level1
