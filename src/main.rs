@@ -8,17 +8,19 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  every input was read (findings do not change this unless --fail-on is given)
+  1  some input could not be read; its error is in the report, the others are reported as usual
+  2  usage error
+  3  --fail-on was given and a finding at or above that severity was reported";
+
 /// Reads the budget-performance forms Chinese government units publish
 /// (self-evaluations 自评表) into typed records and recomputes every total,
 /// rate and score at the precision it was printed with.
 #[derive(Parser)]
 #[command(name = "jixiao", version, about, long_about = None)]
-#[command(after_help = "\
-Exit status:
-  0  every input was read (findings do not change this unless --fail-on is given)
-  1  some input could not be read; its error is in the report, the others are reported as usual
-  2  usage error
-  3  --fail-on was given and a finding at or above that severity was reported")]
+#[command(after_help = EXIT_STATUS)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,6 +34,7 @@ enum Command {
     /// text extracted from the published PDFs. The report is
     /// {"documents": [{"source", "forms", "findings", "errors", "unrecognized"}]};
     /// the README documents every field and check id.
+    #[command(after_help = EXIT_STATUS)]
     Check {
         /// Files or directories to read.
         #[arg(required = true)]

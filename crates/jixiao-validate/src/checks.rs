@@ -85,10 +85,10 @@ impl Ctx<'_> {
         };
         let verdict = compare(printed.value, printed.scale, exact, slack, own);
         let computed = round(exact, printed.scale);
+        let percent = if printed.percent { "%" } else { "" };
         let head = format!(
-            "{label} is printed as {} but {formula} gives {}",
+            "{label} is printed as {} but {formula} gives {computed}{percent}",
             printed.raw.trim(),
-            computed
         );
         let (severity, explained_by, tail) = match verdict {
             Verdict::Equal => return,
