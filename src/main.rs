@@ -83,7 +83,22 @@ fn check(paths: &[PathBuf], output: Option<&Path>, fail_on: Option<FailOn>) -> E
     let files = inputs(paths);
     let documents: Vec<DocumentReport> = files
         .par_iter()
-        .map(|f| DocumentReport::new(&f.display().to_string(), jixiao_extract::read_file(f)))
+        .map(|f| {
+            let shown = f.display().to_string();
+            // A defect in a reader must cost one file, not the batch.
+            std::panic::catch_unwind(|| DocumentReport::new(&shown, jixiao_extract::read_file(f)))
+                .unwrap_or_else(|panic| {
+                    let why = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    DocumentReport::failure(
+                        &shown,
+                        format!("{shown}: internal error while reading ({why}); please report this file"),
+                    )
+                })
+        })
         .collect();
     let report = Report { documents };
     let json = report.to_json();

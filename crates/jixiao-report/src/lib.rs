@@ -91,6 +91,20 @@ impl DocumentReport {
         }
     }
 
+    /// A file that could not be read, with why.
+    pub fn failure(source: &str, message: String) -> Self {
+        DocumentReport {
+            source: source.to_string(),
+            forms: Vec::new(),
+            findings: Vec::new(),
+            errors: vec![FileError {
+                message,
+                line: None,
+            }],
+            unrecognized: Vec::new(),
+        }
+    }
+
     /// Whether the file could not be read.
     pub fn failed(&self) -> bool {
         !self.errors.is_empty()
