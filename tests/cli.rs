@@ -28,7 +28,11 @@ fn the_bundled_corpus_is_read_without_failure() {
         .iter()
         .map(|d| d["forms"].as_array().unwrap().len())
         .sum();
-    assert_eq!(forms, 22 + 1 + 3 + 1);
+    assert_eq!(
+        forms,
+        22 + 22 + 1 + 3 + 1,
+        "22 self-evaluations, 22 declarations, 1, 3, 1"
+    );
 }
 
 #[test]

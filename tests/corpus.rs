@@ -51,22 +51,24 @@ fn nothing_is_lost() {
         let text = std::fs::read_to_string(&path).unwrap();
         let doc = jixiao_extract::read_file(&path).unwrap();
         let mut covered = 0;
-        for jixiao_extract::Form::SelfEvaluation(form) in &doc.forms {
-            let expected = cells_in(&text, form.lines.start, form.lines.end);
+        for form in &doc.forms {
+            let lines = form.lines();
+            let cells = form.cells();
+            let expected = cells_in(&text, lines.start, lines.end);
             assert_eq!(
-                form.cells.total,
+                cells.total,
                 expected,
                 "{}: form at line {}",
                 path.display(),
-                form.lines.start
+                lines.start
             );
-            assert_eq!(form.cells.total, form.cells.mapped + form.cells.unmapped);
-            assert_eq!(form.unmapped.len(), form.cells.unmapped);
-            for u in &form.unmapped {
+            assert_eq!(cells.total, cells.mapped + cells.unmapped);
+            assert_eq!(form.unmapped().len(), cells.unmapped);
+            for u in form.unmapped() {
                 assert!(!u.reason.is_empty() && !u.text.trim().is_empty());
-                assert!((form.lines.start..=form.lines.end).contains(&u.line));
+                assert!((lines.start..=lines.end).contains(&u.line));
             }
-            covered += form.cells.total;
+            covered += cells.total;
         }
         for u in &doc.unrecognized {
             assert_eq!(u.cells, cells_in(&text, u.lines.start, u.lines.end));
@@ -90,7 +92,11 @@ fn clean_documents_are_read_in_full() {
         "004_fba036f995728357",
     ] {
         let doc = jixiao_extract::read_file(Path::new(&format!("corpus/{name}.txt"))).unwrap();
-        for jixiao_extract::Form::SelfEvaluation(form) in &doc.forms {
+        for form in doc
+            .forms
+            .iter()
+            .filter_map(jixiao_extract::Form::as_self_evaluation)
+        {
             assert!(form.unmapped.is_empty(), "{name}: {:?}", form.unmapped);
             assert!(form.project_name.is_some());
             assert!(form.total_score.is_some() && form.total_weight.is_some());
@@ -110,7 +116,8 @@ fn badly_extracted_document_still_yields_its_forms() {
     let with_funds_and_total = doc
         .forms
         .iter()
-        .filter(|jixiao_extract::Form::SelfEvaluation(f)| {
+        .filter_map(jixiao_extract::Form::as_self_evaluation)
+        .filter(|f| {
             f.funds_row(jixiao_extract::FundsLine::Total)
                 .is_some_and(|r| {
                     r.executed.is_some() && r.execution_rate.is_some() && r.score.is_some()
@@ -120,7 +127,11 @@ fn badly_extracted_document_still_yields_its_forms() {
         .count();
     assert!(with_funds_and_total >= 20, "{with_funds_and_total} of 22");
     // Every null that matters says why.
-    for jixiao_extract::Form::SelfEvaluation(f) in &doc.forms {
+    for f in doc
+        .forms
+        .iter()
+        .filter_map(jixiao_extract::Form::as_self_evaluation)
+    {
         for (field, is_null) in [
             ("project_name", f.project_name.is_none()),
             ("total_score", f.total_score.is_none()),
@@ -133,6 +144,51 @@ fn badly_extracted_document_still_yields_its_forms() {
                     f.lines.start
                 );
             }
+        }
+    }
+}
+
+/// Every string in a JSON value.
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn declarations_of_001_are_read_whole_without_markup() {
+    let path = Path::new("corpus/001_c2baf747aff8c518.txt");
+    let doc = jixiao_extract::read_file(path).unwrap();
+    let declarations: Vec<&jixiao_extract::Declaration> = doc
+        .forms
+        .iter()
+        .filter_map(jixiao_extract::Form::as_declaration)
+        .collect();
+    assert_eq!(declarations.len(), 22);
+    for d in &declarations {
+        assert_eq!(
+            d.parts.len(),
+            3,
+            "{:?}: overview, targets and safeguards",
+            d.project_name
+        );
+        assert!(
+            d.project_name.is_some() && d.funds.annual_budget.is_some() && d.items_total.is_some()
+        );
+        assert!(!d.targets.is_empty() && !d.line_items.is_empty() && !d.safeguards.is_empty());
+        assert!(d.category.is_some() && d.phone.is_some());
+    }
+    let json = serde_json::to_value(&doc.forms).unwrap();
+    let mut all = Vec::new();
+    strings(&json, &mut all);
+    for s in all {
+        for tag in [
+            "<p", "</", "<b>", "<br", "<table", "<td", "<input", "&nbsp;",
+        ] {
+            assert!(!s.contains(tag), "markup {tag} left in {s:?}");
         }
     }
 }

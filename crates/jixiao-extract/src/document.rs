@@ -1,10 +1,21 @@
 //! Splitting a document into forms, and what the forms of one document
 //! share (the year printed once, the money unit every form prints the same).
 
+use crate::declaration::{self, Part};
 use crate::model::*;
 use crate::modern;
 use crate::older;
-use crate::rows::{read_rows, Row};
+use crate::rows::{compact, read_rows, Row};
+
+/// `## (2020 年)`: a year printed as a heading.
+fn year_heading(key: &str) -> bool {
+    let k = key.trim_start_matches('#');
+    k.len() < key.len()
+        && k.strip_prefix(['(', '（'])
+            .and_then(|r| r.strip_suffix([')', '）']))
+            .and_then(|r| r.strip_suffix('年').or_else(|| r.strip_suffix("年度")))
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Head {
@@ -12,6 +23,8 @@ enum Head {
     ModernTitle,
     /// 项目绩效自我评价
     OlderTitle,
+    /// One part of 财政项目支出绩效目标申报表
+    DeclarationTitle(Part),
     /// Any other form title or section heading: the end of a form.
     OtherTitle,
     /// `(2023 年度)`
@@ -28,10 +41,16 @@ fn head_of(row: &Row) -> Option<Head> {
     if c.contains("项目绩效自我评价") {
         return Some(Head::OlderTitle);
     }
+    if let Some(part) = declaration::part_of_title(c) {
+        return Some(Head::DeclarationTitle(part));
+    }
+    if year_heading(c) {
+        return Some(Head::Year);
+    }
     if c.starts_with('#') || c.contains("申报表") || c.ends_with("预算表") {
         return Some(Head::OtherTitle);
     }
-    if modern::year_line(row).is_some() {
+    if modern::year_line(row).is_some() || year_heading(c) {
         return Some(Head::Year);
     }
     if c.starts_with("项目名称") || c.starts_with("项目主管") {
@@ -45,6 +64,7 @@ const OTHER_REASON: &str =
 
 #[derive(Debug)]
 enum Segment {
+    Declaration(Part, usize, usize),
     Modern(usize, usize),
     Older(usize, usize),
     Other(usize, usize, &'static str),
@@ -56,11 +76,20 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
     let heads: Vec<Option<Head>> = rows.iter().map(head_of).collect();
     let mut starts: Vec<(usize, Option<Head>)> = Vec::new();
     let mut i = 0;
+    let mut in_declaration = false;
     while i < rows.len() {
         match heads[i] {
+            // Inside a declaration part, 项目名称 and year lines are its own rows.
+            Some(Head::Name | Head::Year) if in_declaration => i += 1,
+            Some(Head::DeclarationTitle(_)) => {
+                in_declaration = true;
+                starts.push((i, heads[i]));
+                i += 1;
+            }
             Some(
                 Head::ModernTitle | Head::OlderTitle | Head::OtherTitle | Head::Year | Head::Name,
             ) => {
+                in_declaration = false;
                 let start = i;
                 let mut title = None;
                 let mut j = i;
@@ -115,6 +144,7 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
         let body = &rows[start..end];
         let has = |p: &str| body.iter().any(|r| r.compact().contains(p));
         let seg = match title {
+            Some(Head::DeclarationTitle(part)) => Segment::Declaration(part, start, end),
             Some(Head::OlderTitle) => Segment::Older(start, end),
             Some(Head::ModernTitle) => Segment::Modern(start, end),
             Some(_) => Segment::Other(start, end, OTHER_REASON),
@@ -133,8 +163,35 @@ pub fn read_document(text: &str) -> Document {
     let mut forms = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;
+    let mut group: Vec<(Part, usize, usize)> = Vec::new();
+    let flush = |group: &mut Vec<(Part, usize, usize)>, forms: &mut Vec<Form>| {
+        if group.is_empty() {
+            return;
+        }
+        let parts: Vec<(Part, &[Row])> = group.iter().map(|&(p, s, e)| (p, &rows[s..e])).collect();
+        forms.push(Form::Declaration(declaration::read(&parts)));
+        group.clear();
+    };
     for seg in segments(&rows) {
+        if let Segment::Declaration(part, s, e) = seg {
+            let name = declaration::project_name_of(&rows[s..e]);
+            let continues = group.last().is_some_and(|&(last, gs, ge)| {
+                let same_name = match (declaration::project_name_of(&rows[gs..ge]), &name) {
+                    (Some(a), Some(b)) => compact(&a) == compact(b),
+                    _ => true,
+                };
+                part as u8 > last as u8 && same_name
+            });
+            if !continues {
+                flush(&mut group, &mut forms);
+            }
+            group.push((part, s, e));
+            last_was_other = false;
+            continue;
+        }
+        flush(&mut group, &mut forms);
         match seg {
+            Segment::Declaration(..) => unreachable!("handled above"),
             Segment::Modern(s, e) => {
                 last_was_other = false;
                 forms.push(Form::SelfEvaluation(modern::read(&rows[s..e])))
@@ -170,6 +227,7 @@ pub fn read_document(text: &str) -> Document {
             }
         }
     }
+    flush(&mut group, &mut forms);
     share_document_facts(&mut forms);
     Document {
         forms,
@@ -181,7 +239,12 @@ pub fn read_document(text: &str) -> Document {
 /// the document when every form that prints one agrees; the field then says
 /// `"document"` as its source.
 fn share_document_facts(forms: &mut [Form]) {
-    let evals = || forms.iter().map(|Form::SelfEvaluation(s)| s);
+    let evals = || {
+        forms.iter().filter_map(|f| match f {
+            Form::SelfEvaluation(s) => Some(s),
+            _ => None,
+        })
+    };
     let years: Vec<i32> = evals()
         .filter(|s| s.year_source == Some(Source::Form))
         .filter_map(|s| s.year)
@@ -198,7 +261,10 @@ fn share_document_facts(forms: &mut [Form]) {
         .first()
         .copied()
         .filter(|u| units.iter().all(|x| x == u));
-    for Form::SelfEvaluation(s) in forms.iter_mut() {
+    for s in forms.iter_mut().filter_map(|f| match f {
+        Form::SelfEvaluation(s) => Some(s),
+        _ => None,
+    }) {
         if s.year.is_none() {
             match one_year {
                 Some(y) => {

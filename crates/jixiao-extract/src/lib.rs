@@ -11,12 +11,13 @@
 //!             项目资金 (万元)\t\t年初预算数\t全年预算数\t全年执行数\t分数\t执行率(%)\t得分\n\
 //!             \t年度资金总额:\t4,072.13\t4,071.87\t4,071.87\t10.00\t100.00\t10.00\n";
 //! let doc = jixiao_extract::read_document(text);
-//! let jixiao_extract::Form::SelfEvaluation(form) = &doc.forms[0];
+//! let form = doc.forms[0].as_self_evaluation().unwrap();
 //! assert_eq!(form.year, Some(2023));
 //! assert_eq!(form.funds[0].adjusted_budget.as_ref().unwrap().value.to_string(), "4071.87");
 //! ```
 #![deny(missing_docs)]
 
+mod declaration;
 mod document;
 mod labels;
 mod ledger;

@@ -328,12 +328,209 @@ impl SelfEvaluation {
     }
 }
 
+/// 项目类别 of a declaration, from its checkboxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectCategory {
+    /// 一次性项目
+    OneOff,
+    /// 经常性项目
+    Recurring,
+    /// 中期预算试点项目
+    MidTermPilot,
+}
+
+/// 项目立项情况, split into its three parts where the text marks them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    /// 依据
+    pub basis: Option<String>,
+    /// 必要性
+    pub necessity: Option<String>,
+    /// 可行性
+    pub feasibility: Option<String>,
+    /// Text before the first marker, or all of it when none is printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// 项目资金 of a declaration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeclarationFunds {
+    /// 项目总预算
+    pub total_budget: Option<Num>,
+    /// 当年预算
+    pub annual_budget: Option<Num>,
+    /// 财政拨款
+    pub appropriation: Option<Num>,
+    /// 上级财政拨款
+    pub from_higher: Option<Num>,
+    /// 本级财政安排
+    pub from_same_level: Option<Num>,
+    /// 下级财政配套
+    pub from_lower: Option<Num>,
+    /// 其他资金
+    pub other: Option<Num>,
+}
+
+/// One performance target (三级目标 with its 目标值).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// Source line.
+    pub line: usize,
+    /// Every source line its cells came from.
+    pub lines: Vec<usize>,
+    /// 一级目标 (产出目标, 效果目标, 影响力目标)
+    pub level1: Option<String>,
+    /// 二级目标 (数量, 质量, 时效, 社会效益 …)
+    pub level2: Option<String>,
+    /// 三级目标
+    pub name: Option<String>,
+    /// 目标值
+    pub value: Option<Measure>,
+    /// 备注
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+}
+
+/// One line of 项目构成分解.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LineItem {
+    /// Source line.
+    pub line: usize,
+    /// 项目名称
+    pub project: Option<String>,
+    /// 项目内容
+    pub content: Option<String>,
+    /// 项目明细
+    pub detail: Option<String>,
+    /// 明细金额
+    pub amount: Option<Num>,
+    /// 单价
+    pub unit_price: Option<Num>,
+    /// 依据 of the unit price
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_basis: Option<String>,
+    /// 数量
+    pub quantity: Option<Num>,
+    /// 依据 of the quantity
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_basis: Option<String>,
+    /// 备注
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+}
+
+/// The three stages a safeguard may apply to: `true` marked ✓/√, `false`
+/// marked ×, `null` printed without a mark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Stages {
+    /// 立项和计划阶段
+    pub planning: Option<bool>,
+    /// 实施阶段
+    pub implementation: Option<bool>,
+    /// 收尾和完成阶段
+    pub completion: Option<bool>,
+}
+
+/// One row of 制度保障.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Safeguard {
+    /// Source line.
+    pub line: usize,
+    /// 项目管理制度, 预算管理制度, 财务管理制度 …
+    pub category: Option<String>,
+    /// 文件名称
+    pub document: Option<String>,
+    /// 具体措施
+    pub measures: Option<String>,
+    /// 保障阶段
+    pub stages: Stages,
+}
+
+/// An amount printed a second time in the same declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AmountCopy {
+    /// The label it is printed with (项目总预算, 当年预算 …).
+    pub field: String,
+    /// The second printing.
+    pub amount: Num,
+}
+
+/// A performance-target declaration (财政项目支出绩效目标申报表), its three
+/// parts (项目总体情况, 绩效目标, 制度保障) joined by 项目名称.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Declaration {
+    /// From the first line of the first part to the last line of the last.
+    pub lines: LineSpan,
+    /// Each part's lines: overview, targets, safeguards (as printed).
+    pub parts: Vec<LineSpan>,
+    /// 项目名称
+    pub project_name: Option<String>,
+    /// Budget year (`（ 2020 年）`).
+    pub year: Option<i32>,
+    /// 金额单位
+    pub unit: Option<MoneyUnit>,
+    /// 项目类别
+    pub category: Option<ProjectCategory>,
+    /// 项目负责人
+    pub leader: Option<String>,
+    /// 联系人
+    pub contact: Option<String>,
+    /// 联系电话
+    pub phone: Option<String>,
+    /// 起始日期
+    pub start_date: Option<String>,
+    /// 结束日期
+    pub end_date: Option<String>,
+    /// 项目概况
+    pub overview: Option<String>,
+    /// 项目立项情况
+    pub approval: Approval,
+    /// 项目资金
+    pub funds: DeclarationFunds,
+    /// 项目相关资源投入和制度建设情况
+    pub resources: Option<String>,
+    /// 项目总目标
+    pub overall_goal: Option<String>,
+    /// 年度绩效目标
+    pub annual_goal: Option<String>,
+    /// 需要说明的其他问题
+    pub other_issues: Option<String>,
+    /// 主体活动(作业、任务)和对应产生的详细描述
+    pub activities: Option<String>,
+    /// 绩效目标: the target tree, one entry per 三级目标.
+    pub targets: Vec<Target>,
+    /// 项目构成分解
+    pub line_items: Vec<LineItem>,
+    /// 金额合计
+    pub items_total: Option<Num>,
+    /// 制度保障
+    pub safeguards: Vec<Safeguard>,
+    /// Amounts of 项目资金 printed a second time (a table in one cell and
+    /// its flattened copy beside it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<AmountCopy>,
+    /// Fields that could not be read, with why.
+    pub missing: Vec<Missing>,
+    /// What the reader had to do to untangle the text.
+    pub repairs: Vec<Repair>,
+    /// Cells kept out of the fields, with why.
+    pub unmapped: Vec<Unmapped>,
+    /// Where the source cells went.
+    pub cells: CellCount,
+}
+
 /// One form of a document.
+// A document holds a few dozen forms at most; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Form {
     /// 财政项目支出绩效自评表 / 项目绩效自我评价
     SelfEvaluation(SelfEvaluation),
+    /// 财政项目支出绩效目标申报表
+    Declaration(Declaration),
 }
 
 impl Form {
@@ -341,6 +538,47 @@ impl Form {
     pub fn line(&self) -> usize {
         match self {
             Form::SelfEvaluation(s) => s.lines.start,
+            Form::Declaration(d) => d.lines.start,
+        }
+    }
+
+    /// The source lines the form covers.
+    pub fn lines(&self) -> LineSpan {
+        match self {
+            Form::SelfEvaluation(s) => s.lines,
+            Form::Declaration(d) => d.lines,
+        }
+    }
+
+    /// How its cells were accounted for.
+    pub fn cells(&self) -> CellCount {
+        match self {
+            Form::SelfEvaluation(s) => s.cells,
+            Form::Declaration(d) => d.cells,
+        }
+    }
+
+    /// The self-evaluation, if the form is one.
+    pub fn as_self_evaluation(&self) -> Option<&SelfEvaluation> {
+        match self {
+            Form::SelfEvaluation(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The declaration, if the form is one.
+    pub fn as_declaration(&self) -> Option<&Declaration> {
+        match self {
+            Form::Declaration(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Cells kept out of its fields.
+    pub fn unmapped(&self) -> &[Unmapped] {
+        match self {
+            Form::SelfEvaluation(s) => &s.unmapped,
+            Form::Declaration(d) => &d.unmapped,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Columns are mapped by the meaning of their headers, with the synonyms
 //! other provinces print, and extra columns are kept, not misread.
 
-use jixiao_extract::{read_document, Form, FundsLine, MoneyUnit};
+use jixiao_extract::{read_document, FundsLine, MoneyUnit};
 
 const OTHER_PROVINCE: &str = "财政项目支出绩效自评表
 （2022年度）
@@ -23,7 +23,7 @@ const OTHER_PROVINCE: &str = "财政项目支出绩效自评表
 #[test]
 fn synonyms_and_extra_columns() {
     let doc = read_document(OTHER_PROVINCE);
-    let Form::SelfEvaluation(f) = &doc.forms[0];
+    let f = doc.forms[0].as_self_evaluation().unwrap();
     assert_eq!(f.year, Some(2022));
     assert_eq!(f.unit, Some(MoneyUnit::Yuan));
     let total = f.funds_row(FundsLine::Total).unwrap();
@@ -84,7 +84,7 @@ fn columns_found_by_meaning_not_position() {
             "\t年度资金总额\t1,200,000.00\t1,140,000.00\t1,000,000.00\t95.00%\t10\t9.50",
         );
     let doc = read_document(&text);
-    let Form::SelfEvaluation(f) = &doc.forms[0];
+    let f = doc.forms[0].as_self_evaluation().unwrap();
     let total = f.funds_row(FundsLine::Total).unwrap();
     assert_eq!(
         total.initial_budget.as_ref().unwrap().value.to_string(),

@@ -28,21 +28,21 @@ pub const CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
-struct Ctx<'a> {
-    index: usize,
-    form: &'a SelfEvaluation,
-    doubt: Option<String>,
-    out: Vec<Finding>,
+pub(crate) struct Ctx {
+    pub(crate) index: usize,
+    pub(crate) unit: Option<MoneyUnit>,
+    pub(crate) doubt: Option<String>,
+    pub(crate) out: Vec<Finding>,
 }
 
-fn loc(n: &Num) -> Location {
+pub(crate) fn loc(n: &Num) -> Location {
     Location::cell(n.line, n.column)
 }
 
 /// How far a printed amount may be from the amount it stands for. Amounts
 /// in 元 are kept to the fen, so `28,335,329` is 28,335,329.00 give or take
 /// half a fen; amounts in 万元 are rounded to what is printed.
-fn amount_slack(n: &Num, unit: Option<MoneyUnit>) -> Decimal {
+pub(crate) fn amount_slack(n: &Num, unit: Option<MoneyUnit>) -> Decimal {
     let fen = Decimal::new(5, 3);
     match unit {
         Some(MoneyUnit::Yuan) if n.scale <= 2 && !n.percent => fen,
@@ -50,23 +50,13 @@ fn amount_slack(n: &Num, unit: Option<MoneyUnit>) -> Decimal {
     }
 }
 
-/// Precision of a printed figure in a recomputation: amounts as
-/// [`amount_slack`], rates and computed scores as printed, weights and
-/// assigned scores exact.
-#[derive(Clone, Copy)]
-enum Kind {
-    Amount,
-    Printed,
-    Exact,
-}
-
 fn shown(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-impl Ctx<'_> {
+impl Ctx {
     #[allow(clippy::too_many_arguments)]
-    fn judge(
+    pub(crate) fn judge(
         &mut self,
         check: &'static str,
         field: String,
@@ -77,13 +67,15 @@ impl Ctx<'_> {
         inputs: &[&Num],
         formula: &str,
         sums_over_form: bool,
-        kind: Kind,
     ) {
-        let own = match kind {
-            Kind::Amount => amount_slack(printed, self.form.unit),
-            Kind::Printed | Kind::Exact => printed.half_ulp(),
-        };
-        let verdict = compare(printed.value, printed.scale, exact, slack, own);
+        // The printed result may itself be rounded to what it prints.
+        let verdict = compare(
+            printed.value,
+            printed.scale,
+            exact,
+            slack,
+            printed.half_ulp(),
+        );
         let computed = round(exact, printed.scale);
         let percent = if printed.percent { "%" } else { "" };
         let head = format!(
@@ -154,8 +146,7 @@ fn unreadable(form: &SelfEvaluation, field: &str) -> bool {
     form.missing.iter().any(|m| m.field == field)
 }
 
-fn check_funds_sum(cx: &mut Ctx) {
-    let form = cx.form;
+fn check_funds_sum(cx: &mut Ctx, form: &SelfEvaluation) {
     let Some(total) = form.funds_row(FundsLine::Total) else {
         return;
     };
@@ -192,13 +183,12 @@ fn check_funds_sum(cx: &mut Ctx) {
             &values,
             &labels.join(" + "),
             false,
-            Kind::Amount,
         );
     }
 }
 
-fn check_funds_rate(cx: &mut Ctx) {
-    for row in &cx.form.funds {
+fn check_funds_rate(cx: &mut Ctx, form: &SelfEvaluation) {
+    for row in &form.funds {
         let Some(rate) = row.execution_rate.as_ref() else {
             continue;
         };
@@ -229,7 +219,7 @@ fn check_funds_rate(cx: &mut Ctx) {
             continue;
         }
         let hundred = Decimal::ONE_HUNDRED;
-        let unit = cx.form.unit;
+        let unit = form.unit;
         let (de, db) = (amount_slack(executed, unit), amount_slack(budget, unit));
         let exact = executed.value / budget.value * hundred;
         let lo_den = budget.value - db;
@@ -254,13 +244,12 @@ fn check_funds_rate(cx: &mut Ctx) {
                 budget.raw.trim()
             ),
             false,
-            Kind::Printed,
         );
     }
 }
 
-fn check_funds_score(cx: &mut Ctx) {
-    let Some(row) = cx.form.funds_row(FundsLine::Total) else {
+fn check_funds_score(cx: &mut Ctx, form: &SelfEvaluation) {
+    let Some(row) = form.funds_row(FundsLine::Total) else {
         return;
     };
     let (Some(weight), Some(rate), Some(score)) = (&row.weight, &row.execution_rate, &row.score)
@@ -280,18 +269,17 @@ fn check_funds_score(cx: &mut Ctx) {
         &[weight, rate],
         &format!("分值 × 执行率 ({} × {}%)", weight.raw.trim(), rate.value),
         false,
-        Kind::Printed,
     );
 }
 
-fn check_exceeds(cx: &mut Ctx) {
+fn check_exceeds(cx: &mut Ctx, form: &SelfEvaluation) {
     let mut pairs: Vec<(String, &Num, &Num)> = Vec::new();
-    if let Some(row) = cx.form.funds_row(FundsLine::Total) {
+    if let Some(row) = form.funds_row(FundsLine::Total) {
         if let (Some(w), Some(s)) = (&row.weight, &row.score) {
             pairs.push(("funds.total.score".into(), w, s));
         }
     }
-    for (i, ind) in cx.form.indicators.iter().enumerate() {
+    for (i, ind) in form.indicators.iter().enumerate() {
         if let (Some(w), Some(s)) = (&ind.weight, &ind.score) {
             pairs.push((format!("indicators[{i}].score"), w, s));
         }
@@ -322,8 +310,7 @@ fn funds_part(form: &SelfEvaluation, get: fn(&FundsRow) -> Option<&Num>) -> Opti
     form.funds_row(FundsLine::Total).and_then(get)
 }
 
-fn check_totals(cx: &mut Ctx) {
-    let form = cx.form;
+fn check_totals(cx: &mut Ctx, form: &SelfEvaluation) {
     if form.indicators.is_empty() {
         return;
     }
@@ -351,7 +338,6 @@ fn check_totals(cx: &mut Ctx) {
             &inputs,
             &format!("the sum of {formula}"),
             true,
-            Kind::Exact,
         );
     }
     if let Some(total_score) = &form.total_score {
@@ -379,13 +365,11 @@ fn check_totals(cx: &mut Ctx) {
             &inputs,
             &format!("the sum of {formula}"),
             true,
-            Kind::Printed,
         );
     }
 }
 
-fn check_groups(cx: &mut Ctx) {
-    let form = cx.form;
+fn check_groups(cx: &mut Ctx, form: &SelfEvaluation) {
     for (gi, group) in form.groups.iter().enumerate() {
         let members: Vec<&Num> = form
             .indicators
@@ -408,7 +392,6 @@ fn check_groups(cx: &mut Ctx) {
             &members,
             &format!("the sum of its {} indicators' 权重", members.len()),
             true,
-            Kind::Exact,
         );
     }
 }
@@ -423,8 +406,7 @@ fn canonical_grade(g: &str) -> &str {
     }
 }
 
-fn check_grade(cx: &mut Ctx) {
-    let form = cx.form;
+fn check_grade(cx: &mut Ctx, form: &SelfEvaluation) {
     let (Some(grade), Some(total)) = (&form.grade, &form.total_score) else {
         return;
     };
@@ -506,20 +488,23 @@ fn extraction_doubt(form: &SelfEvaluation) -> Option<String> {
 
 /// Checks one form; `index` is its place in the document.
 pub fn validate_form(index: usize, form: &Form) -> Vec<Finding> {
-    let Form::SelfEvaluation(form) = form;
+    let form = match form {
+        Form::SelfEvaluation(f) => f,
+        Form::Declaration(d) => return crate::declaration::validate(index, d),
+    };
     let mut cx = Ctx {
         index,
-        form,
+        unit: form.unit,
         doubt: extraction_doubt(form),
         out: Vec::new(),
     };
-    check_funds_sum(&mut cx);
-    check_funds_rate(&mut cx);
-    check_funds_score(&mut cx);
-    check_exceeds(&mut cx);
-    check_totals(&mut cx);
-    check_groups(&mut cx);
-    check_grade(&mut cx);
+    check_funds_sum(&mut cx, form);
+    check_funds_rate(&mut cx, form);
+    check_funds_score(&mut cx, form);
+    check_exceeds(&mut cx, form);
+    check_totals(&mut cx, form);
+    check_groups(&mut cx, form);
+    check_grade(&mut cx, form);
     cx.out
 }
 

@@ -21,6 +21,7 @@
 
 mod checks;
 mod compare;
+mod declaration;
 
 pub use checks::{validate, validate_form, CHECKS};
 pub use compare::{compare, round, Verdict};
