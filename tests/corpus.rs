@@ -168,6 +168,20 @@ fn declarations_of_001_are_read_whole_without_markup() {
         .filter_map(jixiao_extract::Form::as_declaration)
         .collect();
     assert_eq!(declarations.len(), 22);
+    assert!(doc.unrecognized.is_empty(), "{:?}", doc.unrecognized);
+    let tables: Vec<&jixiao_extract::BudgetTable> = doc
+        .forms
+        .iter()
+        .filter_map(jixiao_extract::Form::as_budget_table)
+        .collect();
+    assert_eq!(tables.len(), 8, "the eight unit budget tables");
+    for t in &tables {
+        assert!(
+            t.unit.is_some() && !t.columns.is_empty() && t.unmapped.is_empty(),
+            "{:?}",
+            t.title
+        );
+    }
     for d in &declarations {
         assert_eq!(
             d.parts.len(),

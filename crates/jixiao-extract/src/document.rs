@@ -1,9 +1,11 @@
 //! Splitting a document into forms, and what the forms of one document
 //! share (the year printed once, the money unit every form prints the same).
 
+use crate::budget;
 use crate::declaration::{self, Part};
 use crate::model::*;
 use crate::modern;
+use crate::narrative;
 use crate::older;
 use crate::rows::{compact, read_rows, Row};
 
@@ -25,6 +27,8 @@ enum Head {
     OlderTitle,
     /// One part of 财政项目支出绩效目标申报表
     DeclarationTitle(Part),
+    /// A unit budget table
+    TableTitle(BudgetTableKind),
     /// Any other form title or section heading: the end of a form.
     OtherTitle,
     /// `(2023 年度)`
@@ -35,6 +39,10 @@ enum Head {
 
 fn head_of(row: &Row) -> Option<Head> {
     let c = row.compact();
+    // A list item (a table of contents) names titles without being one.
+    if c.starts_with('-') {
+        return None;
+    }
     if c.contains("支出绩效自评表") || c.contains("绩效自评表") {
         return Some(Head::ModernTitle);
     }
@@ -43,6 +51,9 @@ fn head_of(row: &Row) -> Option<Head> {
     }
     if let Some(part) = declaration::part_of_title(c) {
         return Some(Head::DeclarationTitle(part));
+    }
+    if let Some(kind) = budget::table_kind(c) {
+        return Some(Head::TableTitle(kind));
     }
     if year_heading(c) {
         return Some(Head::Year);
@@ -64,6 +75,7 @@ const OTHER_REASON: &str =
 
 #[derive(Debug)]
 enum Segment {
+    Table(BudgetTableKind, usize, usize),
     Declaration(Part, usize, usize),
     Modern(usize, usize),
     Older(usize, usize),
@@ -83,6 +95,11 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
             Some(Head::Name | Head::Year) if in_declaration => i += 1,
             Some(Head::DeclarationTitle(_)) => {
                 in_declaration = true;
+                starts.push((i, heads[i]));
+                i += 1;
+            }
+            Some(Head::TableTitle(_)) => {
+                in_declaration = false;
                 starts.push((i, heads[i]));
                 i += 1;
             }
@@ -145,6 +162,7 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
         let has = |p: &str| body.iter().any(|r| r.compact().contains(p));
         let seg = match title {
             Some(Head::DeclarationTitle(part)) => Segment::Declaration(part, start, end),
+            Some(Head::TableTitle(kind)) => Segment::Table(kind, start, end),
             Some(Head::OlderTitle) => Segment::Older(start, end),
             Some(Head::ModernTitle) => Segment::Modern(start, end),
             Some(_) => Segment::Other(start, end, OTHER_REASON),
@@ -192,6 +210,10 @@ pub fn read_document(text: &str) -> Document {
         flush(&mut group, &mut forms);
         match seg {
             Segment::Declaration(..) => unreachable!("handled above"),
+            Segment::Table(kind, s, e) => {
+                last_was_other = false;
+                forms.push(Form::BudgetTable(budget::read(kind, &rows[s..e])));
+            }
             Segment::Modern(s, e) => {
                 last_was_other = false;
                 forms.push(Form::SelfEvaluation(modern::read(&rows[s..e])))
@@ -199,6 +221,10 @@ pub fn read_document(text: &str) -> Document {
             Segment::Older(s, e) => {
                 last_was_other = false;
                 forms.push(Form::SelfEvaluation(older::read(&rows[s..e])))
+            }
+            Segment::Other(s, e, _) if s < e && narrative::is_prose(&rows[s..e]) => {
+                last_was_other = false;
+                forms.push(Form::Narrative(narrative::read(&rows[s..e])));
             }
             Segment::Other(s, e, reason) => {
                 if s == e {

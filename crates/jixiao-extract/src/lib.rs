@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod budget;
 mod declaration;
 mod document;
 mod labels;
@@ -24,6 +25,7 @@ mod ledger;
 mod levels;
 mod model;
 mod modern;
+mod narrative;
 mod number;
 mod older;
 mod rows;
@@ -32,7 +34,7 @@ mod vocab;
 pub use document::read_document;
 pub use model::*;
 pub use number::{num_at, read_measure, read_number, Measure, Num, NumberCell};
-pub use rows::{html_to_text, read_rows, Cell, Row};
+pub use rows::{compact, html_to_text, read_rows, Cell, Row};
 
 use std::path::Path;
 

@@ -521,6 +521,211 @@ pub struct Declaration {
     pub cells: CellCount,
 }
 
+/// Which unit budget table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetTableKind {
+    /// 财务收支预算总表
+    RevenueExpenditure,
+    /// 收入预算总表
+    Revenue,
+    /// 支出预算总表
+    Expenditure,
+    /// 财政拨款收支预算总表
+    Appropriation,
+    /// 一般公共预算支出功能分类预算表
+    GeneralPublicFunctional,
+    /// 政府性基金预算支出功能分类预算表
+    GovernmentFundFunctional,
+    /// 一般公共预算基本支出经济分类预算表
+    BasicEconomic,
+    /// “三公”经费和机关运行经费预算表
+    ThreePublic,
+}
+
+/// A header cell and the header cells below it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeaderNode {
+    /// Its text, without whitespace.
+    pub label: String,
+    /// Source line.
+    pub line: usize,
+    /// First column it spans.
+    pub column: usize,
+    /// First column after its span.
+    pub span_end: usize,
+    /// The header cells under it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<HeaderNode>,
+}
+
+/// An amount column of a budget table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AmountColumn {
+    /// Source column.
+    pub column: usize,
+    /// Its own header (`人员经费`).
+    pub name: String,
+    /// Its header path (`本年支出/预算数/基本支出/人员经费`).
+    pub path: String,
+}
+
+/// The side of a two-sided table (收入 | 支出).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// 收入
+    Revenue,
+    /// 支出
+    Expenditure,
+}
+
+/// One row of a budget table (one side of it, in a two-sided table).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BudgetRow {
+    /// Source line.
+    pub line: usize,
+    /// Side, in a two-sided table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    /// Full classification code (`2050801`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// 类
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// 款
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// 项
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// The row's name (科目名称, 项目, 合计 …).
+    pub name: Option<String>,
+    /// A 合计/总计 row.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub total: bool,
+    /// One entry per amount column of its side, in column order; `null`
+    /// where nothing is printed.
+    pub amounts: Vec<Option<Num>>,
+}
+
+/// A unit budget table (单位预算表).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetTable {
+    /// Which table.
+    pub table: BudgetTableKind,
+    /// Its title as printed.
+    pub title: Option<String>,
+    /// Source lines.
+    pub lines: LineSpan,
+    /// 单位
+    pub unit: Option<MoneyUnit>,
+    /// The header tree.
+    pub header: Vec<HeaderNode>,
+    /// Amount columns (the header's leaves), in column order.
+    pub columns: Vec<AmountColumn>,
+    /// Data rows in source order.
+    pub rows: Vec<BudgetRow>,
+    /// A statement printed instead of data (`2020年本单位无政府性基金预算`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    /// Fields that could not be read, with why.
+    pub missing: Vec<Missing>,
+    /// What the reader had to do to untangle the text.
+    pub repairs: Vec<Repair>,
+    /// Cells kept out of the fields, with why.
+    pub unmapped: Vec<Unmapped>,
+    /// Where the source cells went.
+    pub cells: CellCount,
+}
+
+impl BudgetTable {
+    /// The amount columns a row of `side` has, in the order of its `amounts`.
+    pub fn columns_of(&self, side: Option<Side>) -> Vec<&AmountColumn> {
+        self.columns
+            .iter()
+            .filter(|c| {
+                side.is_none()
+                    || c.path
+                        .split('/')
+                        .next()
+                        .is_some_and(|root| side_matches(root, side))
+            })
+            .collect()
+    }
+}
+
+fn side_matches(root: &str, side: Option<Side>) -> bool {
+    match side {
+        Some(Side::Revenue) => root.ends_with("收入"),
+        Some(Side::Expenditure) => root.ends_with("支出") && !root.contains("预算支出"),
+        None => true,
+    }
+}
+
+/// A heading of the prose and its paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NarrativeSection {
+    /// Line of the heading (or of the first paragraph).
+    pub line: usize,
+    /// The heading, without its `#` marks.
+    pub heading: Option<String>,
+    /// The paragraphs under it.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// One paragraph of prose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Paragraph {
+    /// Source line.
+    pub line: usize,
+    /// Its text.
+    pub text: String,
+}
+
+/// A figure the prose states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NarrativeFigure {
+    /// Source line.
+    pub line: usize,
+    /// What it is a figure of, as worded (`基本支出预算`, `“教师进修”科目`).
+    pub subject: String,
+    /// The amount.
+    pub amount: Num,
+    /// Its unit (the prose states 万元).
+    pub unit: MoneyUnit,
+    /// The year it is compared with, if any (`比2019年预算`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared_year: Option<i32>,
+    /// The change against that year, signed (`减少38.45万元` → -38.45; `持平` → 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Num>,
+    /// The change in percent, signed (`下降0.7%` → -0.7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_percent: Option<Num>,
+    /// The sentence it stands in.
+    pub text: String,
+}
+
+/// The prose of a budget disclosure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Narrative {
+    /// Source lines.
+    pub lines: LineSpan,
+    /// Sections in order.
+    pub sections: Vec<NarrativeSection>,
+    /// Every figure stated, in order.
+    pub figures: Vec<NarrativeFigure>,
+    /// The number of projects with performance targets it states (`项目共22个`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_count: Option<Num>,
+    /// Cells kept out of the fields, with why.
+    pub unmapped: Vec<Unmapped>,
+    /// Where the source cells went.
+    pub cells: CellCount,
+}
+
 /// One form of a document.
 // A document holds a few dozen forms at most; boxing them would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -531,6 +736,10 @@ pub enum Form {
     SelfEvaluation(SelfEvaluation),
     /// 财政项目支出绩效目标申报表
     Declaration(Declaration),
+    /// 单位预算表
+    BudgetTable(BudgetTable),
+    /// 预算编制说明, 其他相关情况说明 …
+    Narrative(Narrative),
 }
 
 impl Form {
@@ -539,6 +748,8 @@ impl Form {
         match self {
             Form::SelfEvaluation(s) => s.lines.start,
             Form::Declaration(d) => d.lines.start,
+            Form::BudgetTable(t) => t.lines.start,
+            Form::Narrative(n) => n.lines.start,
         }
     }
 
@@ -547,6 +758,8 @@ impl Form {
         match self {
             Form::SelfEvaluation(s) => s.lines,
             Form::Declaration(d) => d.lines,
+            Form::BudgetTable(t) => t.lines,
+            Form::Narrative(n) => n.lines,
         }
     }
 
@@ -555,6 +768,8 @@ impl Form {
         match self {
             Form::SelfEvaluation(s) => s.cells,
             Form::Declaration(d) => d.cells,
+            Form::BudgetTable(t) => t.cells,
+            Form::Narrative(n) => n.cells,
         }
     }
 
@@ -574,11 +789,29 @@ impl Form {
         }
     }
 
+    /// The budget table, if the form is one.
+    pub fn as_budget_table(&self) -> Option<&BudgetTable> {
+        match self {
+            Form::BudgetTable(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The prose, if the form is prose.
+    pub fn as_narrative(&self) -> Option<&Narrative> {
+        match self {
+            Form::Narrative(n) => Some(n),
+            _ => None,
+        }
+    }
+
     /// Cells kept out of its fields.
     pub fn unmapped(&self) -> &[Unmapped] {
         match self {
             Form::SelfEvaluation(s) => &s.unmapped,
             Form::Declaration(d) => &d.unmapped,
+            Form::BudgetTable(t) => &t.unmapped,
+            Form::Narrative(n) => &n.unmapped,
         }
     }
 }

@@ -31,6 +31,8 @@ pub const CHECKS: &[(&str, &str)] = &[
 pub(crate) struct Ctx {
     pub(crate) index: usize,
     pub(crate) unit: Option<MoneyUnit>,
+    /// Decimals the other figures of the same table or text print.
+    pub(crate) min_scale: u32,
     pub(crate) doubt: Option<String>,
     pub(crate) out: Vec<Finding>,
 }
@@ -43,10 +45,17 @@ pub(crate) fn loc(n: &Num) -> Location {
 /// in 元 are kept to the fen, so `28,335,329` is 28,335,329.00 give or take
 /// half a fen; amounts in 万元 are rounded to what is printed.
 pub(crate) fn amount_slack(n: &Num, unit: Option<MoneyUnit>) -> Decimal {
+    slack_at(n, unit, 0)
+}
+
+/// As [`amount_slack`], for a figure printed by a table or text whose other
+/// figures show `min_scale` decimals: a spreadsheet's general format drops
+/// trailing zeros (`9.6`, `0` beside `10.27`), not precision.
+pub(crate) fn slack_at(n: &Num, unit: Option<MoneyUnit>, min_scale: u32) -> Decimal {
     let fen = Decimal::new(5, 3);
     match unit {
         Some(MoneyUnit::Yuan) if n.scale <= 2 && !n.percent => fen,
-        _ => n.half_ulp(),
+        _ => Decimal::new(5, n.scale.max(min_scale) + 1),
     }
 }
 
@@ -491,10 +500,14 @@ pub fn validate_form(index: usize, form: &Form) -> Vec<Finding> {
     let form = match form {
         Form::SelfEvaluation(f) => f,
         Form::Declaration(d) => return crate::declaration::validate(index, d),
+        Form::BudgetTable(t) => return crate::budget::validate(index, t),
+        // Prose is checked against the other forms, in `validate`.
+        Form::Narrative(_) => return Vec::new(),
     };
     let mut cx = Ctx {
         index,
         unit: form.unit,
+        min_scale: 0,
         doubt: extraction_doubt(form),
         out: Vec::new(),
     };
@@ -508,11 +521,15 @@ pub fn validate_form(index: usize, form: &Form) -> Vec<Finding> {
     cx.out
 }
 
-/// Checks every form of a document.
+/// Checks every form of a document, then what ties its forms together.
 pub fn validate(doc: &Document) -> Vec<Finding> {
-    doc.forms
+    let mut out: Vec<Finding> = doc
+        .forms
         .iter()
         .enumerate()
         .flat_map(|(i, f)| validate_form(i, f))
-        .collect()
+        .collect();
+    out.extend(crate::budget::validate_document(doc));
+    out.extend(crate::narrative::validate_document(doc));
+    out
 }

@@ -44,6 +44,7 @@ pub(crate) fn validate(index: usize, d: &Declaration) -> Vec<Finding> {
     let mut cx = Ctx {
         index,
         unit: d.unit,
+        min_scale: 0,
         doubt: None,
         out: Vec::new(),
     };

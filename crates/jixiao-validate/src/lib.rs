@@ -19,9 +19,11 @@
 //! ```
 #![deny(missing_docs)]
 
+mod budget;
 mod checks;
 mod compare;
 mod declaration;
+mod narrative;
 
 pub use checks::{validate, validate_form, CHECKS};
 pub use compare::{compare, round, Verdict};

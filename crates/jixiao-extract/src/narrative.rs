@@ -1,0 +1,248 @@
+//! The prose of a budget disclosure (单位预算编制说明, 其他相关情况说明):
+//! its sections and paragraphs, and every figure it states in 万元 with
+//! what it is a figure of, so that it can be held against the tables.
+
+use crate::ledger::Ledger;
+use crate::model::*;
+use crate::number::{num_at, Num};
+use crate::rows::Row;
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn amount_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(\d+(?:\.\d+)?)\s*万元").expect("amount pattern"))
+}
+
+fn change_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^[，,。]?\s*比(\d{4})年(?:预算)?(?:(减少|增加)(\d+(?:\.\d+)?)\s*万元(?:[，,]\s*(下降|增长|上升)(\d+(?:\.\d+)?)%)?|(持平))")
+            .expect("change pattern")
+    })
+}
+
+fn count_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"项目共(\d+)个").expect("count pattern"))
+}
+
+/// What a figure is about: the words before it in its clause
+/// (`基本支出预算`, `“教师进修”科目`, `公务接待费`).
+fn subject_before(text: &str, at: usize) -> String {
+    let head = &text[..at];
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, '，' | ',' | '。' | '；' | ';' | '：' | ':' | '、' | '\n'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let subject = head[start..].trim();
+    // `（一）因公出国（境）费`: drop the enumeration (`1、` ends at the separator).
+    let subject = match subject
+        .strip_prefix(['（', '('])
+        .and_then(|r| r.split_once(['）', ')']))
+    {
+        Some((num, rest))
+            if !num.is_empty()
+                && num
+                    .chars()
+                    .all(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => subject,
+    };
+    subject.trim_end_matches(['为', ' ']).to_string()
+}
+
+/// Reads the figures of one paragraph.
+fn figures(text: &str, line: usize, column: usize, out: &mut Vec<NarrativeFigure>) {
+    // Amounts inside a change clause (`比2019年预算减少38.45万元`) belong to
+    // the figure before them.
+    let mut skip_until = 0;
+    for m in amount_re().captures_iter(text) {
+        let whole = m.get(0).expect("match");
+        if whole.start() < skip_until {
+            continue;
+        }
+        let raw = &m[1];
+        let Some(amount) = num_at(raw, line, column) else {
+            continue;
+        };
+        let mut fig = NarrativeFigure {
+            line,
+            subject: subject_before(text, whole.start()),
+            amount,
+            unit: MoneyUnit::WanYuan,
+            compared_year: None,
+            change: None,
+            change_percent: None,
+            text: String::new(),
+        };
+        let after = &text[whole.end()..];
+        if let Some(c) = change_re().captures(after) {
+            skip_until = whole.end() + c.get(0).map_or(0, |m| m.end());
+            fig.compared_year = c[1].parse().ok();
+            if c.get(6).is_some() {
+                fig.change = num_at("0", line, column);
+            } else if let Some(delta) = c.get(3) {
+                let signed = if &c[2] == "减少" {
+                    format!("-{}", delta.as_str())
+                } else {
+                    delta.as_str().to_string()
+                };
+                fig.change = num_at(&signed, line, column).map(|n| Num {
+                    raw: c[0]
+                        .trim_start_matches(['，', ',', '。'])
+                        .trim()
+                        .to_string(),
+                    ..n
+                });
+                if let (Some(dir), Some(p)) = (c.get(4), c.get(5)) {
+                    let signed = if dir.as_str() == "下降" {
+                        format!("-{}", p.as_str())
+                    } else {
+                        p.as_str().to_string()
+                    };
+                    fig.change_percent = num_at(&signed, line, column);
+                }
+            }
+        }
+        let sentence_end = after
+            .find(['。', '；'])
+            .map_or(text.len(), |e| whole.end() + e);
+        fig.text = text[..sentence_end]
+            .rsplit(['。', '；', '\n'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        out.push(fig);
+    }
+    // `无机关运行经费`: a figure of nothing.
+    if let Some(p) = text.find("无机关运行经费") {
+        // `无` is none at all: exact, unlike a printed `0`.
+        if let Some(zero) = num_at("0.00", line, column) {
+            out.push(NarrativeFigure {
+                line,
+                subject: "机关运行经费".into(),
+                amount: Num {
+                    raw: "无".into(),
+                    ..zero
+                },
+                unit: MoneyUnit::WanYuan,
+                compared_year: None,
+                change: None,
+                change_percent: None,
+                text: text[..p + "无机关运行经费".len()].trim().to_string(),
+            });
+        }
+    }
+}
+
+/// Reads the prose of a disclosure from its rows.
+pub(crate) fn read(rows: &[Row]) -> Narrative {
+    let mut ledger = Ledger::for_rows(rows);
+    let mut n = Narrative {
+        lines: LineSpan {
+            start: rows.first().map_or(0, |r| r.line),
+            end: rows.last().map_or(0, |r| r.line),
+        },
+        sections: Vec::new(),
+        figures: Vec::new(),
+        project_count: None,
+        unmapped: Vec::new(),
+        cells: CellCount::default(),
+    };
+    for row in rows {
+        let text: String = row
+            .cells
+            .iter()
+            .map(|c| c.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        row.cells.iter().for_each(|c| ledger.take(row.line, c));
+        if let Some(heading) = text.strip_prefix('#') {
+            n.sections.push(NarrativeSection {
+                line: row.line,
+                heading: Some(heading.trim_start_matches('#').trim().to_string()),
+                paragraphs: Vec::new(),
+            });
+            continue;
+        }
+        if n.sections.is_empty() {
+            n.sections.push(NarrativeSection {
+                line: row.line,
+                heading: None,
+                paragraphs: Vec::new(),
+            });
+        }
+        figures(&text, row.line, row.cells[0].column, &mut n.figures);
+        if let Some(c) = count_re().captures(&text) {
+            n.project_count = num_at(&c[1], row.line, row.cells[0].column);
+        }
+        n.sections
+            .last_mut()
+            .expect("a section")
+            .paragraphs
+            .push(Paragraph {
+                line: row.line,
+                text,
+            });
+    }
+    let (unmapped, cells, _, _) = ledger.finish(rows);
+    n.unmapped = unmapped;
+    n.cells = cells;
+    n
+}
+
+/// Whether a stretch of rows is disclosure prose: text under a heading.
+pub(crate) fn is_prose(rows: &[Row]) -> bool {
+    rows.iter().any(|r| r.compact().starts_with('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_with_subjects_and_changes() {
+        let mut out = Vec::new();
+        figures(
+            "财政拨款支出预算中，基本支出预算5423.36万元，比2019年预算减少38.45万元，下降0.7%，主要原因是人员减少；项目支出预算5049.99万元。",
+            1,
+            0,
+            &mut out,
+        );
+        assert_eq!(out[0].subject, "基本支出预算");
+        assert_eq!(out[0].amount.value.to_string(), "5423.36");
+        assert_eq!(out[0].compared_year, Some(2019));
+        assert_eq!(out[0].change.as_ref().unwrap().value.to_string(), "-38.45");
+        assert_eq!(
+            out[0].change_percent.as_ref().unwrap().value.to_string(),
+            "-0.7"
+        );
+        // The change is a figure of its own, but of the same subject.
+        assert_eq!(out.last().unwrap().subject, "项目支出预算");
+    }
+
+    #[test]
+    fn enumerated_subjects() {
+        let mut out = Vec::new();
+        figures(
+            "（一）因公出国（境）费0万元，比2019年预算减少80万元，主要原因是因公出国经费减少。",
+            1,
+            0,
+            &mut out,
+        );
+        assert_eq!(out[0].subject, "因公出国（境）费");
+        let mut out = Vec::new();
+        figures(
+            "1、“教师进修”科目3845.19万元，主要用于保障正常运行",
+            1,
+            0,
+            &mut out,
+        );
+        assert_eq!(out[0].subject, "“教师进修”科目");
+    }
+}
