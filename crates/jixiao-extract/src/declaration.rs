@@ -157,6 +157,9 @@ fn field_of(key: &str) -> Option<Field> {
 /// A label with its value in the same cell: `联系电话：13671620822`.
 fn inline_field(text: &str) -> Option<(Field, String)> {
     let (label, value) = text.split_once(['：', ':'])?;
+    if label.len() > 48 {
+        return None;
+    }
     let field = field_of(&compact(label))?;
     Some((field, value.trim().to_string()))
 }
@@ -488,28 +491,30 @@ fn read_overview(rows: &[Row], d: &mut Declaration, ledger: &mut Ledger) {
         if read_common(row, d, ledger) {
             continue;
         }
-        if matches!(current, Some(Field::Funds) | None | Some(Field::Approval))
-            || row.cells.iter().any(|c| money_re().is_match(&c.text))
-        {
-            let money_row = row
+        let may_hold_money = |k: &str| {
+            ["预算", "拨款", "财政", "资金"]
+                .iter()
+                .any(|w| k.contains(w))
+        };
+        let money_row = may_hold_money(row.compact())
+            && row
                 .cells
                 .iter()
-                .any(|c| money_re().is_match(&html_to_text(&c.text)));
-            if money_row {
-                if let Some(first) = row.cells.first() {
-                    if field_of(first.key()) == Some(Field::Funds) {
-                        ledger.take(row.line, first);
-                    }
+                .any(|c| may_hold_money(c.key()) && money_re().is_match(&html_to_text(&c.text)));
+        if money_row {
+            if let Some(first) = row.cells.first() {
+                if field_of(first.key()) == Some(Field::Funds) {
+                    ledger.take(row.line, first);
                 }
-                read_money(row, d, ledger);
-                current = Some(Field::Funds);
-                for c in &row.cells {
-                    if !ledger.is_taken(row.line, c.column) && is_placeholder(&c.text) {
-                        ledger.take(row.line, c);
-                    }
-                }
-                continue;
             }
+            read_money(row, d, ledger);
+            current = Some(Field::Funds);
+            for c in &row.cells {
+                if !ledger.is_taken(row.line, c.column) && is_placeholder(&c.text) {
+                    ledger.take(row.line, c);
+                }
+            }
+            continue;
         }
         let mut row_field: Option<Field> = None;
         for cell in &row.cells {
@@ -542,6 +547,9 @@ fn read_overview(rows: &[Row], d: &mut Declaration, ledger: &mut Ledger) {
         }
         let _ = row_field;
     }
+    if let Some(raw) = d.approval.text.take() {
+        d.approval = approval(&raw);
+    }
 }
 
 fn store(d: &mut Declaration, f: Field, text: &str) {
@@ -557,12 +565,12 @@ fn store(d: &mut Declaration, f: Field, text: &str) {
         Field::End => put(&mut d.end_date, text),
         Field::Overview => put(&mut d.overview, text),
         Field::Approval => {
-            let mut whole = approval_text(d);
-            if !whole.is_empty() {
-                whole.push('\n');
+            // Gathered whole here; split into its parts when the part ends.
+            let raw = d.approval.text.get_or_insert_with(String::new);
+            if !raw.is_empty() {
+                raw.push('\n');
             }
-            whole.push_str(&html_to_text(text));
-            d.approval = approval(&whole);
+            raw.push_str(&html_to_text(text));
         }
         Field::Funds => {}
         Field::Resources => put(&mut d.resources, text),
@@ -571,25 +579,6 @@ fn store(d: &mut Declaration, f: Field, text: &str) {
         Field::OtherIssues => put(&mut d.other_issues, text),
         Field::Signature => {}
     }
-}
-
-/// The approval text read so far, put back together.
-fn approval_text(d: &Declaration) -> String {
-    let a = &d.approval;
-    let mut out = String::new();
-    if let Some(t) = &a.text {
-        out.push_str(t);
-    }
-    for (m, v) in [
-        ("依据", &a.basis),
-        ("必要性", &a.necessity),
-        ("可行性", &a.feasibility),
-    ] {
-        if let Some(v) = v {
-            out.push_str(&format!("{m}:{v}"));
-        }
-    }
-    out
 }
 
 /// Level-1 and level-2 target names of declarations.
@@ -910,16 +899,21 @@ fn read_safeguards(rows: &[Row], d: &mut Declaration, ledger: &mut Ledger) {
 
 /// Reads one declaration from its parts, in printed order.
 pub(crate) fn read(parts: &[(Part, &[Row])]) -> Declaration {
-    let all: Vec<Row> = parts
-        .iter()
-        .flat_map(|(_, rows)| rows.iter().cloned())
-        .collect();
+    let slices: Vec<&[Row]> = parts.iter().map(|(_, rows)| *rows).collect();
     let span = |rows: &[Row]| LineSpan {
         start: rows.first().map_or(0, |r| r.line),
         end: rows.last().map_or(0, |r| r.line),
     };
-    let mut d = empty_declaration(span(&all), parts.iter().map(|(_, r)| span(r)).collect());
-    let mut ledger = Ledger::for_rows(&all);
+    let whole = LineSpan {
+        start: slices.iter().find_map(|r| r.first()).map_or(0, |r| r.line),
+        end: slices
+            .iter()
+            .rev()
+            .find_map(|r| r.last())
+            .map_or(0, |r| r.line),
+    };
+    let mut d = empty_declaration(whole, slices.iter().map(|r| span(r)).collect());
+    let mut ledger = Ledger::for_parts(&slices);
     for (part, rows) in parts {
         match part {
             Part::Overview => read_overview(rows, &mut d, &mut ledger),
@@ -955,7 +949,7 @@ pub(crate) fn read(parts: &[(Part, &[Row])]) -> Declaration {
             );
         }
     }
-    let (unmapped, cells, missing, repairs) = ledger.finish(&all);
+    let (unmapped, cells, missing, repairs) = ledger.finish_parts(&slices);
     d.unmapped = unmapped;
     d.cells = cells;
     d.missing = missing;

@@ -43,6 +43,14 @@ fn head_of(row: &Row) -> Option<Head> {
     if c.starts_with('-') {
         return None;
     }
+    // Every head line holds one of these; most lines hold none.
+    let may_be_head = c.starts_with(['#', '(', '（'])
+        || c.starts_with("项目")
+        || c.contains('表')
+        || c.contains("评价");
+    if !may_be_head {
+        return None;
+    }
     if c.contains("支出绩效自评表") || c.contains("绩效自评表") {
         return Some(Head::ModernTitle);
     }

@@ -62,10 +62,15 @@ impl Taken {
 impl Ledger {
     /// A ledger for the cells of `rows`.
     pub(crate) fn for_rows(rows: &[Row]) -> Self {
-        let first = rows.iter().map(|r| r.line).min().unwrap_or(1);
-        let last = rows.iter().map(|r| r.line).max().unwrap_or(first);
-        let columns = rows
-            .iter()
+        Self::for_parts(&[rows])
+    }
+
+    /// A ledger for the cells of several stretches of rows.
+    pub(crate) fn for_parts(parts: &[&[Row]]) -> Self {
+        let rows = || parts.iter().flat_map(|p| p.iter());
+        let first = rows().map(|r| r.line).min().unwrap_or(1);
+        let last = rows().map(|r| r.line).max().unwrap_or(first);
+        let columns = rows()
             .flat_map(|r| r.cells.iter().map(|c| c.column + 1))
             .max()
             .unwrap_or(1);
@@ -130,9 +135,18 @@ impl Ledger {
 
     /// Sweeps every cell of `rows` that no reader took into `unmapped`.
     pub(crate) fn finish(
-        mut self,
+        self,
         rows: &[Row],
     ) -> (Vec<Unmapped>, CellCount, Vec<Missing>, Vec<Repair>) {
+        self.finish_parts(&[rows])
+    }
+
+    /// As [`Ledger::finish`], over several stretches of rows.
+    pub(crate) fn finish_parts(
+        mut self,
+        parts: &[&[Row]],
+    ) -> (Vec<Unmapped>, CellCount, Vec<Missing>, Vec<Repair>) {
+        let rows = parts.iter().flat_map(|p| p.iter());
         let mut count = CellCount::default();
         for row in rows {
             for cell in &row.cells {

@@ -74,9 +74,23 @@ fn node_value<'a>(
 }
 
 /// 合计 (or 小计) of a header group = the other members of the group, per row.
-fn check_row_sums(cx: &mut Ctx, table: &BudgetTable, nodes: &[HeaderNode]) {
+fn check_row_sums(cx: &mut Ctx, table: &BudgetTable) {
+    for (ri, row) in table.rows.iter().enumerate() {
+        let cols = by_column(table, row);
+        check_row_groups(cx, table, ri, row, &cols, &table.header);
+    }
+}
+
+fn check_row_groups(
+    cx: &mut Ctx,
+    table: &BudgetTable,
+    ri: usize,
+    row: &BudgetRow,
+    cols: &HashMap<usize, Option<&Num>>,
+    nodes: &[HeaderNode],
+) {
     for node in nodes {
-        check_row_sums(cx, table, &node.children);
+        check_row_groups(cx, table, ri, row, cols, &node.children);
         let Some(sum_node) = node
             .children
             .iter()
@@ -84,50 +98,47 @@ fn check_row_sums(cx: &mut Ctx, table: &BudgetTable, nodes: &[HeaderNode]) {
         else {
             continue;
         };
-        for (ri, row) in table.rows.iter().enumerate() {
-            let cols = by_column(table, row);
-            let Some(Some(printed)) = cols.get(&sum_node.column) else {
-                continue;
-            };
-            let mut used: Vec<&Num> = Vec::new();
-            let mut exact = Decimal::ZERO;
-            let mut any = false;
-            for other in node.children.iter().filter(|c| c.column != sum_node.column) {
-                if let Some(v) = node_value(other, &cols, &mut used) {
-                    exact += v;
-                    any = true;
-                }
+        let Some(Some(printed)) = cols.get(&sum_node.column) else {
+            continue;
+        };
+        let mut used: Vec<&Num> = Vec::new();
+        let mut exact = Decimal::ZERO;
+        let mut any = false;
+        for other in node.children.iter().filter(|c| c.column != sum_node.column) {
+            if let Some(v) = node_value(other, cols, &mut used) {
+                exact += v;
+                any = true;
             }
-            if !any || used.is_empty() {
-                continue;
-            }
-            let names: Vec<&str> = node
-                .children
-                .iter()
-                .filter(|c| c.column != sum_node.column)
-                .map(|c| c.label.as_str())
-                .collect();
-            let slack = used
-                .iter()
-                .map(|n| slack_at(n, cx.unit, cx.min_scale))
-                .sum();
-            let col_index = table
-                .columns_of(row.side)
-                .iter()
-                .position(|c| c.column == sum_node.column)
-                .unwrap_or(0);
-            cx.judge(
-                "budget.row_sum",
-                format!("rows[{ri}].amounts[{col_index}]"),
-                &format!("{} › {} › {}", title(table), row_label(row), sum_node.label),
-                printed,
-                exact,
-                slack,
-                &used,
-                &names.join(" + "),
-                false,
-            );
         }
+        if !any || used.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = node
+            .children
+            .iter()
+            .filter(|c| c.column != sum_node.column)
+            .map(|c| c.label.as_str())
+            .collect();
+        let slack = used
+            .iter()
+            .map(|n| slack_at(n, cx.unit, cx.min_scale))
+            .sum();
+        let col_index = table
+            .columns_of(row.side)
+            .iter()
+            .position(|c| c.column == sum_node.column)
+            .unwrap_or(0);
+        cx.judge(
+            "budget.row_sum",
+            format!("rows[{ri}].amounts[{col_index}]"),
+            &format!("{} › {} › {}", title(table), row_label(row), sum_node.label),
+            printed,
+            exact,
+            slack,
+            &used,
+            &names.join(" + "),
+            false,
+        );
     }
 }
 
@@ -409,7 +420,7 @@ pub(crate) fn validate(index: usize, table: &BudgetTable) -> Vec<Finding> {
         doubt: None,
         out: Vec::new(),
     };
-    check_row_sums(&mut cx, table, &table.header);
+    check_row_sums(&mut cx, table);
     check_hierarchy(&mut cx, table);
     check_balance(&mut cx, table);
     cx.out
