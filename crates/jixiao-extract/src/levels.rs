@@ -77,7 +77,11 @@ impl Levels {
     pub(crate) fn claims(&self, piece: &str, in_level2_column: bool) -> Option<Level> {
         for level in [Level::Two, Level::One] {
             let buf = &self.buf[level as usize];
-            if !buf.is_empty() && is_prefix(level, &format!("{buf}{piece}")) {
+            let continues = |w: &&str| {
+                w.strip_prefix(buf.as_str())
+                    .is_some_and(|rest| rest.starts_with(piece))
+            };
+            if !buf.is_empty() && words(level).iter().any(continues) {
                 return Some(level);
             }
         }

@@ -155,6 +155,30 @@ pub fn read_number(raw: &str) -> NumberCell {
         Some(c) if !may_start_number(c) => return NumberCell::Text,
         _ => {}
     }
+    // A number holds ASCII and full-width digits and signs only; any other
+    // character (a unit, Chinese text) makes it text, unless it is a stray
+    // closing bracket.
+    let number_char = |c: char| {
+        c.is_ascii()
+            || matches!(
+                c,
+                '０'
+                    ..='９'
+                        | '．'
+                        | '，'
+                        | '％'
+                        | '－'
+                        | '＋'
+                        | '−'
+                        | '—'
+                        | '–'
+                        | '）'
+                        | '\u{3000}'
+            )
+    };
+    if !trimmed.chars().all(number_char) {
+        return NumberCell::Text;
+    }
     let s: std::borrow::Cow<str> = if trimmed.bytes().all(|b| b.is_ascii_graphic()) {
         std::borrow::Cow::Borrowed(trimmed)
     } else {

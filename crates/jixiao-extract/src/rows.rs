@@ -12,10 +12,14 @@ pub struct Cell {
     pub column: usize,
     /// The cell text, trimmed.
     pub text: String,
-    /// The text without whitespace, when it differs from `text`.
+    /// The text without whitespace, when it differs from `text` (prose
+    /// longer than a label keeps its spaces).
     #[serde(skip)]
     squeezed: Option<String>,
 }
+
+/// Cells longer than this (in bytes) are prose, not labels.
+const LONG: usize = 240;
 
 impl Cell {
     /// A cell at `column` holding `text` (trimmed).
@@ -23,7 +27,9 @@ impl Cell {
         let text = text.trim();
         Cell {
             column,
-            squeezed: has_whitespace(text.as_bytes()).then(|| compact(text)),
+            // Labels and names are short; long prose is matched as printed.
+            squeezed: (text.len() <= LONG && has_whitespace(text.as_bytes()))
+                .then(|| compact(text)),
             text: text.to_string(),
         }
     }
@@ -50,7 +56,8 @@ pub struct Row {
 impl Row {
     /// Makes a row of `cells` at `line`.
     pub fn new(line: usize, cells: Vec<Cell>, after_break: bool) -> Self {
-        let key = cells.iter().map(Cell::key).collect();
+        let mut key = String::with_capacity(cells.iter().map(|c| c.key().len()).sum());
+        cells.iter().for_each(|c| key.push_str(c.key()));
         Row {
             line,
             cells,
@@ -128,12 +135,14 @@ pub fn read_rows(text: &str) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut pending_break = false;
     for (i, line) in text.lines().enumerate() {
-        let cells: Vec<Cell> = line
-            .split('\t')
-            .enumerate()
-            .filter(|(_, t)| !t.trim().is_empty())
-            .map(|(column, t)| Cell::new(column, t))
-            .collect();
+        let mut cells: Vec<Cell> =
+            Vec::with_capacity(line.bytes().filter(|&b| b == b'\t').count() + 1);
+        cells.extend(
+            line.split('\t')
+                .enumerate()
+                .filter(|(_, t)| !t.trim().is_empty())
+                .map(|(column, t)| Cell::new(column, t)),
+        );
         if cells.is_empty() {
             pending_break = true;
             continue;
