@@ -15,8 +15,9 @@ Exit status:
   2  usage error
   3  --fail-on was given and a finding at or above that severity was reported";
 
-/// Reads the budget-performance forms Chinese government units publish
-/// (self-evaluations 自评表) into typed records and recomputes every total,
+/// Reads the budget-performance disclosures Chinese government units publish
+/// (self-evaluations 自评表, declarations 申报表, unit budget tables 预算表 and
+/// the prose around them) into typed records and recomputes every total,
 /// rate and score at the precision it was printed with.
 #[derive(Parser)]
 #[command(name = "jixiao", version, about, long_about = None)]
@@ -139,7 +140,7 @@ fn main() -> ExitCode {
         } => check(&paths, output.as_deref(), fail_on),
         Command::Checks => {
             for (id, what) in jixiao_validate::CHECKS {
-                println!("{id:22} {what}");
+                println!("{id:30} {what}");
             }
             ExitCode::SUCCESS
         }

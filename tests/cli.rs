@@ -116,3 +116,14 @@ fn output_file() {
     assert_eq!(written["documents"][0]["forms"][0]["grade"], "优秀");
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn the_readme_documents_every_check() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for (id, _) in jixiao_validate::CHECKS {
+        assert!(
+            readme.contains(&format!("`{id}`")),
+            "README lacks check {id}"
+        );
+    }
+}

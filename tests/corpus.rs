@@ -206,3 +206,20 @@ fn declarations_of_001_are_read_whole_without_markup() {
         }
     }
 }
+
+#[test]
+fn every_finding_uses_a_documented_check() {
+    let ids: Vec<&str> = jixiao_validate::CHECKS.iter().map(|(id, _)| *id).collect();
+    for path in corpus_files() {
+        let doc = jixiao_extract::read_file(&path).unwrap();
+        for f in jixiao_validate::validate(&doc) {
+            assert!(
+                ids.contains(&f.check),
+                "{}: undocumented check {}",
+                path.display(),
+                f.check
+            );
+            assert!(f.form < doc.forms.len());
+        }
+    }
+}

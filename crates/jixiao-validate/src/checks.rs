@@ -26,6 +26,25 @@ pub const CHECKS: &[(&str, &str)] = &[
         "grade.band",
         "评分等级 lies in the band of 总分: the form's own printed bands, else 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60",
     ),
+    ("declaration.annual_sum", "申报表: 当年预算 = 财政拨款 + 其他资金"),
+    ("declaration.appropriation_sum", "申报表: 财政拨款 = 上级财政拨款 + 本级财政安排 + 下级财政配套"),
+    ("declaration.items_sum", "申报表: 金额合计 = Σ 明细金额 of 项目构成分解"),
+    ("declaration.items_vs_annual", "申报表: 金额合计 = 当年预算"),
+    ("declaration.item_price", "申报表: 明细金额 = 单价 × 数量 on every line item"),
+    ("declaration.copy_differs", "申报表: an amount of 项目资金 printed twice (a table and its flattened copy) is the same both times"),
+    (
+        "declaration.total_vs_annual",
+        "申报表: 项目总预算 vs 当年预算 — an error for a one-off project within one year or a total below the year's budget, else info",
+    ),
+    ("budget.row_sum", "预算表: in every row, 合计 (or 小计) = the other members of its header group (基本支出 + 项目支出, 人员经费 + 公用经费, 三公 parts …)"),
+    ("budget.hierarchy", "预算表: each 类 = Σ its 款, each 款 = Σ its 项 (and 一、 = Σ its 1、 …), for every amount column"),
+    ("budget.total", "预算表: the 合计/总计 row = Σ the top rows, for every amount column"),
+    ("budget.balance", "预算表: 收入总计 = 支出总计 in the two-sided tables"),
+    ("budget.cross_table", "预算表: the same code or category carries the same amount in every table that prints it"),
+    ("narrative.figure", "说明: every 万元 figure of the prose = the table cell (or the declarations' total) it states, converted from 元"),
+    ("narrative.change", "说明: a year-on-year percentage = the change ÷ last year's figure"),
+    ("narrative.sum", "说明: parts stated in one sentence add up to their total (政府采购, the 三公 changes)"),
+    ("narrative.projects", "说明: the number of projects with performance targets = the declarations in the document"),
 ];
 
 pub(crate) struct Ctx {
