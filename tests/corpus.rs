@@ -194,6 +194,12 @@ fn declarations_of_001_are_read_whole_without_markup() {
         );
         assert!(!d.targets.is_empty() && !d.line_items.is_empty() && !d.safeguards.is_empty());
         assert!(d.category.is_some() && d.phone.is_some());
+        let a = &d.approval;
+        assert!(
+            a.basis.is_some() && a.necessity.is_some() && a.feasibility.is_some(),
+            "{:?}",
+            d.project_name
+        );
     }
     let json = serde_json::to_value(&doc.forms).unwrap();
     let mut all = Vec::new();

@@ -537,6 +537,21 @@ fn read_overview(rows: &[Row], d: &mut Declaration, ledger: &mut Ledger) {
                 ledger.take(row.line, cell);
                 continue;
             }
+            // 项目立项情况 whose label cell was lost: its text opens with 依据.
+            let opens_approval = || {
+                let t = html_to_text(&cell.text);
+                ["依据", "必要性", "可行性"]
+                    .iter()
+                    .any(|m| t.starts_with(&format!("{m}:")) || t.starts_with(&format!("{m}：")))
+            };
+            if row_field.is_none()
+                && current != Some(Field::Approval)
+                && cell.column > 0
+                && opens_approval()
+            {
+                current = Some(Field::Approval);
+                ledger.repair(row.line, "项目立项情况 printed without its label; the text opening with 依据/必要性/可行性 read as it");
+            }
             match current {
                 Some(Field::Signature) | None => {}
                 Some(f) => {
@@ -545,7 +560,6 @@ fn read_overview(rows: &[Row], d: &mut Declaration, ledger: &mut Ledger) {
                 }
             }
         }
-        let _ = row_field;
     }
     if let Some(raw) = d.approval.text.take() {
         d.approval = approval(&raw);
