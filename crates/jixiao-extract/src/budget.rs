@@ -206,13 +206,7 @@ pub(crate) fn read(kind: BudgetTableKind, rows: &[Row]) -> BudgetTable {
             && key.contains("无")
             && key.contains("预算")
         {
-            table.statement = Some(
-                row.cells
-                    .iter()
-                    .map(|c| c.text.trim())
-                    .collect::<Vec<_>>()
-                    .join(""),
-            );
+            table.statement = Some(row.joined(""));
             row.cells.iter().for_each(|c| ledger.take(row.line, c));
             continue;
         }

@@ -364,6 +364,24 @@ fn read_common(row: &Row, d: &mut Declaration, ledger: &mut Ledger) -> bool {
     false
 }
 
+/// Rows every part after the overview may hold: titles, year, unit, the
+/// project name, lines of placeholders. Returns whether the row was one.
+fn read_part_row(
+    row: &Row,
+    d: &mut Declaration,
+    ledger: &mut Ledger,
+    name_next: &mut bool,
+) -> bool {
+    if take_name_line(row, d, ledger, name_next) || read_common(row, d, ledger) {
+        return true;
+    }
+    if row.cells.iter().all(|c| is_placeholder(&c.text)) {
+        row.cells.iter().for_each(|c| ledger.take(row.line, c));
+        return true;
+    }
+    false
+}
+
 /// `项目名称：` alone on its line, the name on the next.
 fn take_name_line(
     row: &Row,
@@ -376,13 +394,7 @@ fn take_name_line(
         *name_next = false;
         if !key.is_empty() && !key.contains("单位") {
             if d.project_name.is_none() {
-                d.project_name = Some(
-                    row.cells
-                        .iter()
-                        .map(|c| c.text.trim())
-                        .collect::<Vec<_>>()
-                        .join(""),
-                );
+                d.project_name = Some(row.joined(""));
             }
             row.cells.iter().for_each(|c| ledger.take(row.line, c));
             return true;
@@ -637,14 +649,10 @@ fn read_targets(rows: &[Row], d: &mut Declaration, ledger: &mut Ledger) {
     let mut in_items = false;
     let mut name_next = false;
     for row in rows {
-        if take_name_line(row, d, ledger, &mut name_next) || read_common(row, d, ledger) {
+        if read_part_row(row, d, ledger, &mut name_next) {
             continue;
         }
         let key = row.compact();
-        if row.cells.iter().all(|c| is_placeholder(&c.text)) {
-            row.cells.iter().for_each(|c| ledger.take(row.line, c));
-            continue;
-        }
         // 项目构成 | 主体活动…描述 | text
         if key.starts_with("项目构成主体活动") || (key.contains("主体活动") && key.contains("描述"))
         {
@@ -856,14 +864,10 @@ fn read_safeguards(rows: &[Row], d: &mut Declaration, ledger: &mut Ledger) {
     let mut category: Option<String> = None;
     let mut name_next = false;
     for row in rows {
-        if take_name_line(row, d, ledger, &mut name_next) || read_common(row, d, ledger) {
+        if read_part_row(row, d, ledger, &mut name_next) {
             continue;
         }
         let key = row.compact();
-        if row.cells.iter().all(|c| is_placeholder(&c.text)) {
-            row.cells.iter().for_each(|c| ledger.take(row.line, c));
-            continue;
-        }
         if key.starts_with("制度保障") && key.contains("文件名称") {
             row.cells.iter().for_each(|c| ledger.take(row.line, c));
             continue;

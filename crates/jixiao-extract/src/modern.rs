@@ -799,27 +799,15 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             // lines, or the start of the next one.
             for cell in cells.iter().cloned() {
                 let kind = header.kind_at(cell.column);
-                let piece = cell.key();
-                let in_l2 = kind == Some(IndicatorColumn::Level2);
-                let level = match kind {
-                    Some(IndicatorColumn::Level1) => {
-                        Some(levels.claims(piece, in_l2).unwrap_or(Level::One))
-                    }
-                    Some(IndicatorColumn::Level2) => {
-                        Some(levels.claims(piece, in_l2).unwrap_or(Level::Two))
-                    }
-                    _ => None,
-                };
-                if let (Some(level), false) = (level, garbled(&cell.text)) {
-                    let from = levels.start_between(level, done.len());
-                    levels.feed(
-                        level,
-                        piece,
-                        from,
-                        row.line,
-                        &mut done,
-                        current.as_mut().map(|b| &mut b.ind),
-                    );
+                let current_ind = current.as_mut().map(|b| &mut b.ind);
+                if level_fragment(
+                    &mut levels,
+                    &header,
+                    &cell,
+                    row.line,
+                    &mut done,
+                    current_ind,
+                ) {
                     ledger.take(row.line, &cell);
                     continue;
                 }
@@ -938,28 +926,8 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                 }
             }
             for c in rest {
-                let kind = header.kind_at(c.column);
-                let piece = c.key();
-                let in_l2 = kind == Some(IndicatorColumn::Level2);
-                let level = match kind {
-                    Some(IndicatorColumn::Level1) => {
-                        levels.claims(piece, in_l2).or(Some(Level::One))
-                    }
-                    Some(IndicatorColumn::Level2) => {
-                        levels.claims(piece, in_l2).or(Some(Level::Two))
-                    }
-                    _ => None,
-                };
-                if let (Some(level), false) = (level, garbled(&c.text)) {
-                    let from = levels.start_between(level, done.len());
-                    levels.feed(
-                        level,
-                        piece,
-                        from,
-                        row.line,
-                        &mut done,
-                        current.as_mut().map(|b| &mut b.ind),
-                    );
+                let current_ind = current.as_mut().map(|b| &mut b.ind);
+                if level_fragment(&mut levels, &header, c, row.line, &mut done, current_ind) {
                     ledger.take(row.line, c);
                 }
             }
@@ -1148,6 +1116,33 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
     form.indicators = done;
     let end_rows: Vec<Row> = end_rows.iter().map(|&i| rows[i].clone()).collect();
     read_totals(&end_rows, form, ledger);
+}
+
+/// A cell in a level column read between indicators (on a continuation
+/// line or a dropped copy): a fragment of a merged level cell. Returns
+/// whether it was taken as one.
+fn level_fragment(
+    levels: &mut Levels,
+    header: &IndicatorHeader,
+    cell: &Cell,
+    line: usize,
+    done: &mut [Indicator],
+    current: Option<&mut Indicator>,
+) -> bool {
+    let kind = header.kind_at(cell.column);
+    let piece = cell.key();
+    let in_l2 = kind == Some(IndicatorColumn::Level2);
+    let level = match kind {
+        Some(IndicatorColumn::Level1) => levels.claims(piece, in_l2).unwrap_or(Level::One),
+        Some(IndicatorColumn::Level2) => levels.claims(piece, in_l2).unwrap_or(Level::Two),
+        _ => return false,
+    };
+    if garbled(&cell.text) {
+        return false;
+    }
+    let from = levels.start_between(level, done.len());
+    levels.feed(level, piece, from, line, done, current);
+    true
 }
 
 /// A line of numbers only (and debris without Chinese) right before the

@@ -155,12 +155,7 @@ pub(crate) fn read(rows: &[Row]) -> Narrative {
         cells: CellCount::default(),
     };
     for row in rows {
-        let text: String = row
-            .cells
-            .iter()
-            .map(|c| c.text.trim())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text: String = row.joined(" ");
         row.cells.iter().for_each(|c| ledger.take(row.line, c));
         if let Some(heading) = text.strip_prefix('#') {
             n.sections.push(NarrativeSection {

@@ -72,6 +72,15 @@ impl Row {
         &self.key
     }
 
+    /// The cell texts, trimmed, joined with `sep`.
+    pub fn joined(&self, sep: &str) -> String {
+        self.cells
+            .iter()
+            .map(|c| c.text.trim())
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     /// The cell at `column`, if it is non-empty.
     pub fn at(&self, column: usize) -> Option<&Cell> {
         self.cells.iter().find(|c| c.column == column)
