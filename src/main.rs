@@ -31,7 +31,7 @@ struct Cli {
 enum Command {
     /// Read and check files or directories; print one JSON report.
     ///
-    /// Directories are searched (not recursively) for .txt files: tab-separated
+    /// Directories are searched (not recursively) for .txt and .pdf files: tab-separated
     /// text extracted from the published PDFs. The report is
     /// {"documents": [{"source", "forms", "findings", "errors", "unrecognized"}]};
     /// the README documents every field and check id.
@@ -46,6 +46,9 @@ enum Command {
         /// Exit with status 3 when a finding of this severity or worse is reported.
         #[arg(long, value_enum, value_name = "SEVERITY")]
         fail_on: Option<FailOn>,
+        /// User password of encrypted PDFs (one owner password alone needs none).
+        #[arg(long, value_name = "PASSWORD")]
+        password: Option<String>,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -80,25 +83,38 @@ fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn check(paths: &[PathBuf], output: Option<&Path>, fail_on: Option<FailOn>) -> ExitCode {
+fn check(
+    paths: &[PathBuf],
+    output: Option<&Path>,
+    fail_on: Option<FailOn>,
+    password: Option<String>,
+) -> ExitCode {
+    let options = jixiao_extract::ReadOptions {
+        password,
+        ..jixiao_extract::ReadOptions::default()
+    };
     let files = inputs(paths);
     let documents: Vec<DocumentReport> = files
         .par_iter()
         .map(|f| {
             let shown = f.display().to_string();
             // A defect in a reader must cost one file, not the batch.
-            std::panic::catch_unwind(|| DocumentReport::new(&shown, jixiao_extract::read_file(f)))
-                .unwrap_or_else(|panic| {
-                    let why = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    DocumentReport::failure(
-                        &shown,
-                        format!("{shown}: internal error while reading ({why}); please report this file"),
-                    )
-                })
+            std::panic::catch_unwind(|| {
+                DocumentReport::new(&shown, jixiao_extract::read_file_with(f, &options))
+            })
+            .unwrap_or_else(|panic| {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                DocumentReport::failure(
+                    &shown,
+                    format!(
+                        "{shown}: internal error while reading ({why}); please report this file"
+                    ),
+                )
+            })
         })
         .collect();
     let report = Report { documents };
@@ -137,7 +153,8 @@ fn main() -> ExitCode {
             paths,
             output,
             fail_on,
-        } => check(&paths, output.as_deref(), fail_on),
+            password,
+        } => check(&paths, output.as_deref(), fail_on, password),
         Command::Checks => {
             for (id, what) in jixiao_validate::CHECKS {
                 println!("{id:30} {what}");

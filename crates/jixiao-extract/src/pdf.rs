@@ -1,0 +1,268 @@
+//! Opening published PDFs and collecting the glyphs of their text layer,
+//! with a clear error for every kind of PDF that cannot be read: empty, not
+//! a PDF, damaged, encrypted with a user password, without a text layer,
+//! too large once inflated, or claiming an absurd number of pages.
+//!
+//! pdf-extract drives the content streams; it panics on some fonts, so
+//! every document is read inside `catch_unwind`.
+
+use pdf_extract::{Document, MediaBox, OutputDev, OutputError, Transform};
+use std::io::Read;
+
+/// Bounds that keep a hostile or broken PDF from exhausting the machine.
+#[derive(Debug, Clone, Copy)]
+pub struct PdfLimits {
+    /// Most pages a document may have (or claim to have).
+    pub max_pages: usize,
+    /// Most bytes one page's content may inflate to.
+    pub max_content_bytes: u64,
+}
+
+impl Default for PdfLimits {
+    fn default() -> Self {
+        PdfLimits {
+            max_pages: 5_000,
+            max_content_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// One glyph of the text layer, in page space (origin bottom left, points).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// The text it shows (usually one character).
+    pub text: String,
+    /// Origin, x.
+    pub x: f64,
+    /// Origin (baseline), y.
+    pub y: f64,
+    /// Font size in page space.
+    pub size: f64,
+    /// Advance width in page space.
+    pub width: f64,
+}
+
+/// One page's glyphs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageText {
+    /// 1-based page number.
+    pub number: u32,
+    /// Page width and height (points).
+    pub size: (f64, f64),
+    /// Glyphs in content order.
+    pub glyphs: Vec<Glyph>,
+}
+
+/// Why a PDF could not be read; every message names what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PdfError {
+    /// Zero bytes.
+    #[error("empty file; expected a PDF")]
+    Empty,
+    /// No `%PDF-` header near the start.
+    #[error("not a PDF: no %PDF- header in the first 1024 bytes")]
+    NotPdf,
+    /// The structure cannot be parsed (truncated, damaged).
+    #[error("the PDF structure cannot be read (truncated or damaged): {0}")]
+    Damaged(String),
+    /// Encrypted with a user password, none or a wrong one given.
+    #[error("encrypted with a user password; {0}")]
+    Password(String),
+    /// More pages than the limit.
+    #[error("claims {claimed} pages; more than the limit of {limit}")]
+    TooManyPages {
+        /// Pages the document claims.
+        claimed: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A page's content inflates beyond the limit.
+    #[error("page {page}: its content inflates beyond {limit} bytes (a decompression bomb?)")]
+    Bomb {
+        /// The page.
+        page: u32,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// pdf-extract failed or panicked on the content.
+    #[error("the text layer cannot be read: {0}")]
+    TextLayer(String),
+    /// Pages with no text at all: a scan.
+    #[error("no text layer on any of its {0} pages (a scan?); OCR is not supported")]
+    NoText(usize),
+}
+
+struct Collector {
+    pages: Vec<PageText>,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &MediaBox,
+        _art: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.pages.push(PageText {
+            number: page_num,
+            size: (media_box.urx - media_box.llx, media_box.ury - media_box.lly),
+            glyphs: Vec::new(),
+        });
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        if let Some(page) = self.pages.last_mut() {
+            let size = font_size * (trm.m11 * trm.m11 + trm.m12 * trm.m12).sqrt();
+            page.glyphs.push(Glyph {
+                text: char.to_string(),
+                x: trm.m31,
+                y: trm.m32,
+                size,
+                width: width * size,
+            });
+        }
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+fn open(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
+    if bytes.is_empty() {
+        return Err(PdfError::Empty);
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(PdfError::NotPdf);
+    }
+    let doc = Document::load_mem(bytes).map_err(|e| PdfError::Damaged(e.to_string()))?;
+    if !doc.is_encrypted() {
+        return Ok(doc);
+    }
+    let with_password = |pw: &str| {
+        let options = pdf_extract::LoadOptions {
+            password: Some(pw.to_string()),
+            ..pdf_extract::LoadOptions::default()
+        };
+        Document::load_mem_with_options(bytes, options)
+    };
+    // An owner password alone leaves the user password empty.
+    if let Ok(doc) = with_password("") {
+        if !doc.is_encrypted() || doc.get_pages().values().next().is_some() {
+            return Ok(doc);
+        }
+    }
+    match password {
+        None => Err(PdfError::Password("give it with --password".into())),
+        Some(pw) => with_password(pw)
+            .map_err(|_| PdfError::Password("the password given does not open it".into())),
+    }
+}
+
+/// The page count the page tree claims.
+fn claimed_pages(doc: &Document) -> Option<u64> {
+    let catalog = doc.catalog().ok()?;
+    let pages = catalog.get(b"Pages").ok()?.as_reference().ok()?;
+    let count = doc
+        .get_object(pages)
+        .ok()?
+        .as_dict()
+        .ok()?
+        .get(b"Count")
+        .ok()?
+        .as_i64()
+        .ok()?;
+    u64::try_from(count).ok()
+}
+
+/// Inflates each content stream of each page up to the limit.
+fn check_content_sizes(doc: &Document, limits: PdfLimits) -> Result<(), PdfError> {
+    for (number, id) in doc.get_pages() {
+        let mut total = 0u64;
+        for content in doc.get_page_contents(id) {
+            let Ok(stream) = doc.get_object(content).and_then(|o| o.as_stream()) else {
+                continue;
+            };
+            let flate = stream
+                .dict
+                .get(b"Filter")
+                .ok()
+                .and_then(|f| f.as_name().ok().map(|n| n == b"FlateDecode"))
+                .unwrap_or(false);
+            let size = if flate {
+                let mut sink = std::io::sink();
+                let decoder = flate2::read::ZlibDecoder::new(&stream.content[..]);
+                std::io::copy(&mut decoder.take(limits.max_content_bytes + 1), &mut sink)
+                    .unwrap_or(0)
+            } else {
+                stream.content.len() as u64
+            };
+            total += size;
+            if total > limits.max_content_bytes {
+                return Err(PdfError::Bomb {
+                    page: number,
+                    limit: limits.max_content_bytes,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens a PDF and collects the glyphs of every page.
+pub fn read_pdf_text(
+    bytes: &[u8],
+    password: Option<&str>,
+    limits: PdfLimits,
+) -> Result<Vec<PageText>, PdfError> {
+    let doc = open(bytes, password)?;
+    let pages = doc.get_pages().len() as u64;
+    let claimed = claimed_pages(&doc).unwrap_or(pages).max(pages);
+    if claimed > limits.max_pages as u64 {
+        return Err(PdfError::TooManyPages {
+            claimed,
+            limit: limits.max_pages,
+        });
+    }
+    check_content_sizes(&doc, limits)?;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut collector = Collector { pages: Vec::new() };
+        pdf_extract::output_doc(&doc, &mut collector).map(|()| collector.pages)
+    }));
+    let pages = match result {
+        Ok(Ok(pages)) => pages,
+        Ok(Err(e)) => return Err(PdfError::TextLayer(format!("{e:?}"))),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "pdf-extract panicked".into());
+            return Err(PdfError::TextLayer(why));
+        }
+    };
+    if pages
+        .iter()
+        .all(|p| p.glyphs.iter().all(|g| g.text.trim().is_empty()))
+    {
+        return Err(PdfError::NoText(pages.len()));
+    }
+    Ok(pages)
+}
