@@ -185,7 +185,11 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
 
 /// Reads a whole text document into forms.
 pub fn read_document(text: &str) -> Document {
-    let rows = read_rows(text);
+    read_rows_document(read_rows(text))
+}
+
+/// Reads a document from rows (of text lines, or rebuilt from a PDF).
+pub fn read_rows_document(rows: Vec<Row>) -> Document {
     let mut forms = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;
@@ -266,6 +270,7 @@ pub fn read_document(text: &str) -> Document {
     Document {
         forms,
         unrecognized,
+        geometry: Vec::new(),
     }
 }
 

@@ -32,10 +32,12 @@ mod pdf;
 mod rows;
 mod vocab;
 
-pub use document::read_document;
+pub use document::{read_document, read_rows_document};
 pub use model::*;
 pub use number::{num_at, read_measure, read_number, Measure, Num, NumberCell};
-pub use pdf::{read_pdf_text, Glyph, PageText, PdfError, PdfLimits};
+pub use pdf::{
+    pdf_rows, read_pdf_text, CellBox, Glyph, PageText, PdfError, PdfLimits, Rect, RowGeometry,
+};
 pub use rows::{compact, html_to_text, read_rows, Cell, Row};
 
 use std::path::Path;
@@ -116,14 +118,10 @@ pub fn read_bytes_with(
                 source,
             },
         )?;
-        let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
-        return Err(ReadError::Unsupported {
-            path: path.to_string(),
-            what: format!(
-                "its text layer reads ({} pages, {glyphs} glyphs), but tables are not yet rebuilt from PDF; give the extracted text (.txt) instead",
-                pages.len()
-            ),
-        });
+        let (rows, geometry) = pdf_rows(&pages);
+        let mut doc = read_rows_document(rows);
+        doc.geometry = geometry;
+        return Ok(doc);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let byte = e.valid_up_to();

@@ -828,10 +828,13 @@ pub struct Unrecognized {
 }
 
 /// A whole source document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
     /// Forms in source order.
     pub forms: Vec<Form>,
     /// Stretches of lines that belong to no recognised form.
     pub unrecognized: Vec<Unrecognized>,
+    /// For a PDF: where each row (`line`) is on its page, cell by cell.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub geometry: Vec<crate::pdf::RowGeometry>,
 }

@@ -6,7 +6,10 @@
 //! pdf-extract drives the content streams; it panics on some fonts, so
 //! every document is read inside `catch_unwind`.
 
-use pdf_extract::{Document, MediaBox, OutputDev, OutputError, Transform};
+use crate::rows::{Cell, Row};
+use pdf_extract::{
+    ColorSpace, Document, MediaBox, OutputDev, OutputError, Path, PathOp, Transform,
+};
 use std::io::Read;
 
 /// Bounds that keep a hostile or broken PDF from exhausting the machine.
@@ -42,7 +45,26 @@ pub struct Glyph {
     pub width: f64,
 }
 
-/// One page's glyphs.
+/// A stroked rectangle (a table cell's border), in page space.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Rect {
+    /// Left.
+    pub x0: f64,
+    /// Bottom.
+    pub y0: f64,
+    /// Right.
+    pub x1: f64,
+    /// Top.
+    pub y1: f64,
+}
+
+impl Rect {
+    fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.x0 - 0.5 && x <= self.x1 + 0.5 && y >= self.y0 - 0.5 && y <= self.y1 + 0.5
+    }
+}
+
+/// One page's glyphs and ruling.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageText {
     /// 1-based page number.
@@ -51,6 +73,8 @@ pub struct PageText {
     pub size: (f64, f64),
     /// Glyphs in content order.
     pub glyphs: Vec<Glyph>,
+    /// Stroked rectangles: the cells of ruled tables.
+    pub rects: Vec<Rect>,
 }
 
 /// Why a PDF could not be read; every message names what was expected.
@@ -107,6 +131,7 @@ impl OutputDev for Collector {
             number: page_num,
             size: (media_box.urx - media_box.llx, media_box.ury - media_box.lly),
             glyphs: Vec::new(),
+            rects: Vec::new(),
         });
         Ok(())
     }
@@ -142,6 +167,169 @@ impl OutputDev for Collector {
     fn end_line(&mut self) -> Result<(), OutputError> {
         Ok(())
     }
+    fn stroke(
+        &mut self,
+        ctm: &Transform,
+        _cs: &ColorSpace,
+        _color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
+        let Some(page) = self.pages.last_mut() else {
+            return Ok(());
+        };
+        for op in &path.ops {
+            if let PathOp::Rect(x, y, w, h) = *op {
+                let at = |x: f64, y: f64| {
+                    (
+                        ctm.m11 * x + ctm.m21 * y + ctm.m31,
+                        ctm.m12 * x + ctm.m22 * y + ctm.m32,
+                    )
+                };
+                let (ax, ay) = at(x, y);
+                let (bx, by) = at(x + w, y + h);
+                page.rects.push(Rect {
+                    x0: ax.min(bx),
+                    y0: ay.min(by),
+                    x1: ax.max(bx),
+                    y1: ay.max(by),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A row being built: its top, and its cells (column, text, box).
+type Band = (f64, Vec<(usize, String, Rect)>);
+
+/// Rows of cells from the pages: every stroked rectangle is a cell, its
+/// column the rank of its left edge among the table's; text outside any
+/// rectangle makes rows of one cell, one per baseline. Rows run top to
+/// bottom; the first row of each page after the first follows a break.
+/// Returns the rows with where each of them is (page, and each cell's box).
+pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
+    let mut rows = Vec::new();
+    let mut geometry = Vec::new();
+    for page in pages {
+        // Left edges of the page's cells, clustered, give the columns.
+        let mut lefts: Vec<f64> = page.rects.iter().map(|r| r.x0).collect();
+        lefts.sort_by(f64::total_cmp);
+        lefts.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+        let column_of = |x: f64| lefts.iter().position(|l| (l - x).abs() < 1.0).unwrap_or(0);
+        // Bands: each distinct cell top, and each baseline outside cells.
+        let mut used = vec![false; page.glyphs.len()];
+        let mut items: Vec<Band> = Vec::new();
+        let mut tops: Vec<f64> = page.rects.iter().map(|r| r.y1).collect();
+        tops.sort_by(|a, b| b.total_cmp(a));
+        tops.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+        for top in tops {
+            let mut cells: Vec<(usize, String, Rect)> = Vec::new();
+            for rect in page.rects.iter().filter(|r| (r.y1 - top).abs() < 0.5) {
+                let mut inside: Vec<usize> = (0..page.glyphs.len())
+                    .filter(|&i| !used[i] && rect.contains(page.glyphs[i].x, page.glyphs[i].y))
+                    .collect();
+                inside.iter().for_each(|&i| used[i] = true);
+                inside.sort_by(|&a, &b| {
+                    let (ga, gb) = (&page.glyphs[a], &page.glyphs[b]);
+                    gb.y.total_cmp(&ga.y).then(ga.x.total_cmp(&gb.x))
+                });
+                // Content order within a line is the printed order; lines top down.
+                let text: String = inside
+                    .iter()
+                    .map(|&i| page.glyphs[i].text.as_str())
+                    .collect();
+                if !text.trim().is_empty()
+                    && !cells.iter().any(|(c, _, _)| *c == column_of(rect.x0))
+                {
+                    cells.push((column_of(rect.x0), text.trim().to_string(), *rect));
+                }
+            }
+            cells.sort_by_key(|(c, _, _)| *c);
+            if !cells.is_empty() {
+                items.push((top, cells));
+            }
+        }
+        // Text outside every cell: one row per baseline.
+        let mut free: Vec<usize> = (0..page.glyphs.len()).filter(|&i| !used[i]).collect();
+        free.sort_by(|&a, &b| {
+            page.glyphs[b]
+                .y
+                .total_cmp(&page.glyphs[a].y)
+                .then(page.glyphs[a].x.total_cmp(&page.glyphs[b].x))
+        });
+        let mut line: Vec<usize> = Vec::new();
+        let flush = |line: &mut Vec<usize>, items: &mut Vec<Band>| {
+            if line.is_empty() {
+                return;
+            }
+            let text: String = line.iter().map(|&i| page.glyphs[i].text.as_str()).collect();
+            let g = |i: usize| &page.glyphs[i];
+            let rect = Rect {
+                x0: line.iter().map(|&i| g(i).x).fold(f64::MAX, f64::min),
+                y0: g(line[0]).y,
+                x1: line
+                    .iter()
+                    .map(|&i| g(i).x + g(i).width)
+                    .fold(f64::MIN, f64::max),
+                y1: g(line[0]).y + g(line[0]).size,
+            };
+            if !text.trim().is_empty() {
+                items.push((rect.y1, vec![(0, text.trim().to_string(), rect)]));
+            }
+            line.clear();
+        };
+        for i in free {
+            if line
+                .last()
+                .is_some_and(|&l| (page.glyphs[l].y - page.glyphs[i].y).abs() > 1.0)
+            {
+                flush(&mut line, &mut items);
+            }
+            line.push(i);
+        }
+        flush(&mut line, &mut items);
+        items.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (k, (_, cells)) in items.into_iter().enumerate() {
+            let number = rows.len() + 1;
+            geometry.push(RowGeometry {
+                line: number,
+                page: page.number,
+                cells: cells
+                    .iter()
+                    .map(|(c, _, r)| CellBox {
+                        column: *c,
+                        bbox: *r,
+                    })
+                    .collect(),
+            });
+            let cells: Vec<Cell> = cells
+                .into_iter()
+                .map(|(c, t, _)| Cell::new(c, &t))
+                .collect();
+            rows.push(Row::new(number, cells, k == 0 && page.number > 1));
+        }
+    }
+    (rows, geometry)
+}
+
+/// Where a row read from a PDF is: its page and each cell's box.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RowGeometry {
+    /// The row's number (what `line` means for a PDF).
+    pub line: usize,
+    /// 1-based page.
+    pub page: u32,
+    /// Each cell's column and box.
+    pub cells: Vec<CellBox>,
+}
+
+/// A cell's column and box.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CellBox {
+    /// Column, as in the row.
+    pub column: usize,
+    /// Box in page space (points, origin bottom left).
+    pub bbox: Rect,
 }
 
 fn open(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
