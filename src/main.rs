@@ -147,6 +147,10 @@ fn check(
 }
 
 fn main() -> ExitCode {
+    // A reader that panics (pdf-extract does on some fonts) is caught per
+    // file and reported as that file's error; its message is in the report,
+    // so the default hook's backtrace on stderr would only alarm.
+    std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
     match cli.command {
         Command::Check {
