@@ -102,6 +102,7 @@ fn a_directory_of_pdfs_reports_every_file() {
         "_forms.txt",
         "002_funds.pdf",
         "owner_password.pdf",
+        "predefined_cmap.pdf",
     ];
     for d in docs {
         let source = d["source"].as_str().unwrap();
@@ -183,13 +184,13 @@ fn the_form_pdfs_give_the_records_of_their_text() {
 }
 
 #[test]
-fn a_font_with_a_predefined_cmap_is_an_error_not_a_panic() {
-    // reportlab's STSong-Light: UniGB-UCS2-H, not embedded, no ToUnicode.
-    // pdf-extract panics on it; decoding it ourselves is still to come.
-    match read("predefined_cmap.pdf", None) {
-        Err(PdfError::TextLayer(why)) => assert!(why.contains("UniGB-UCS2-H"), "{why}"),
-        other => panic!("{other:?}"),
-    }
+fn a_font_with_a_predefined_cmap_is_decoded() {
+    // reportlab's STSong-Light: UniGB-UCS2-H, not embedded, no ToUnicode:
+    // the codes are UCS-2 themselves. (pdf-extract panics on it.)
+    let pages = read("predefined_cmap.pdf", None).unwrap();
+    let text: String = pages[0].glyphs.iter().map(|g| g.text.as_str()).collect();
+    assert!(text.contains("财政项目支出绩效自评表"), "{text}");
+    assert!(text.contains("智慧纸笔"), "{text}");
 }
 
 #[test]

@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod budget;
+mod content;
 mod declaration;
 mod document;
 mod labels;

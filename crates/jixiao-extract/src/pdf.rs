@@ -7,9 +7,7 @@
 //! every document is read inside `catch_unwind`.
 
 use crate::rows::{Cell, Row};
-use pdf_extract::{
-    ColorSpace, Document, MediaBox, OutputDev, OutputError, Path, PathOp, Transform,
-};
+use pdf_extract::Document;
 use std::io::Read;
 
 /// Bounds that keep a hostile or broken PDF from exhausting the machine.
@@ -114,89 +112,6 @@ pub enum PdfError {
     /// Pages with no text at all: a scan.
     #[error("no text layer on any of its {0} pages (a scan?); OCR is not supported")]
     NoText(usize),
-}
-
-struct Collector {
-    pages: Vec<PageText>,
-}
-
-impl OutputDev for Collector {
-    fn begin_page(
-        &mut self,
-        page_num: u32,
-        media_box: &MediaBox,
-        _art: Option<(f64, f64, f64, f64)>,
-    ) -> Result<(), OutputError> {
-        self.pages.push(PageText {
-            number: page_num,
-            size: (media_box.urx - media_box.llx, media_box.ury - media_box.lly),
-            glyphs: Vec::new(),
-            rects: Vec::new(),
-        });
-        Ok(())
-    }
-    fn end_page(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn output_character(
-        &mut self,
-        trm: &Transform,
-        width: f64,
-        _spacing: f64,
-        font_size: f64,
-        char: &str,
-    ) -> Result<(), OutputError> {
-        if let Some(page) = self.pages.last_mut() {
-            let size = font_size * (trm.m11 * trm.m11 + trm.m12 * trm.m12).sqrt();
-            page.glyphs.push(Glyph {
-                text: char.to_string(),
-                x: trm.m31,
-                y: trm.m32,
-                size,
-                width: width * size,
-            });
-        }
-        Ok(())
-    }
-    fn begin_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn end_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn end_line(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn stroke(
-        &mut self,
-        ctm: &Transform,
-        _cs: &ColorSpace,
-        _color: &[f64],
-        path: &Path,
-    ) -> Result<(), OutputError> {
-        let Some(page) = self.pages.last_mut() else {
-            return Ok(());
-        };
-        for op in &path.ops {
-            if let PathOp::Rect(x, y, w, h) = *op {
-                let at = |x: f64, y: f64| {
-                    (
-                        ctm.m11 * x + ctm.m21 * y + ctm.m31,
-                        ctm.m12 * x + ctm.m22 * y + ctm.m32,
-                    )
-                };
-                let (ax, ay) = at(x, y);
-                let (bx, by) = at(x + w, y + h);
-                page.rects.push(Rect {
-                    x0: ax.min(bx),
-                    y0: ay.min(by),
-                    x1: ax.max(bx),
-                    y1: ay.max(by),
-                });
-            }
-        }
-        Ok(())
-    }
 }
 
 /// A row being built: its top, and its cells (column, text, box).
@@ -430,13 +345,11 @@ pub fn read_pdf_text(
         });
     }
     check_content_sizes(&doc, limits)?;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut collector = Collector { pages: Vec::new() };
-        pdf_extract::output_doc(&doc, &mut collector).map(|()| collector.pages)
-    }));
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::content::pages(&doc)));
     let pages = match result {
         Ok(Ok(pages)) => pages,
-        Ok(Err(e)) => return Err(PdfError::TextLayer(format!("{e:?}"))),
+        Ok(Err(e)) => return Err(e),
         Err(panic) => {
             let why = panic
                 .downcast_ref::<&str>()
