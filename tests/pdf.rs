@@ -49,6 +49,32 @@ fn each_bad_pdf_has_its_own_error() {
 }
 
 #[test]
+fn a_font_without_to_unicode_is_an_error_not_garbage() {
+    match read("no_to_unicode.pdf", None) {
+        Err(PdfError::TextLayer(why)) => assert!(why.contains("no ToUnicode"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_report_of_a_pdf_matches_its_snapshot() {
+    // The whole report, geometry (page and cell boxes) included.
+    let path = "fixtures/pdf/002_form.pdf";
+    let doc = jixiao_report::DocumentReport::new(
+        path,
+        jixiao_extract::read_file(std::path::Path::new(path)),
+    );
+    let json = serde_json::to_string_pretty(&doc).unwrap();
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("pdf_002_form", json);
+    });
+}
+
+#[test]
 fn passwords() {
     // An owner password alone does not stop reading.
     assert!(read("owner_password.pdf", None).is_ok());

@@ -430,6 +430,13 @@ impl Interpreter<'_> {
                 String::from_utf8_lossy(&gs.font_key)
             )));
         }
+        if font.two_bytes && !font.unicode_codes && font.to_unicode.is_empty() {
+            return Err(PdfError::TextLayer(format!(
+                "page {}: font {} has no ToUnicode map, so its text cannot be decoded",
+                self.page.number,
+                String::from_utf8_lossy(&gs.font_key)
+            )));
+        }
         for item in items {
             match item {
                 Object::String(bytes, _) => {
