@@ -52,6 +52,10 @@ pub struct DocumentReport {
     pub errors: Vec<FileError>,
     /// Lines that belong to no form this version reads.
     pub unrecognized: Vec<Unrecognized>,
+    /// For a PDF: each row's page and each cell's box (`line` numbers the
+    /// rows rebuilt from the pages).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub geometry: Vec<jixiao_extract::RowGeometry>,
 }
 
 impl DocumentReport {
@@ -73,6 +77,7 @@ impl DocumentReport {
                     findings,
                     errors: Vec::new(),
                     unrecognized: doc.unrecognized,
+                    geometry: doc.geometry,
                 }
             }
             Err(e) => DocumentReport {
@@ -87,6 +92,7 @@ impl DocumentReport {
                     message: e.to_string(),
                 }],
                 unrecognized: Vec::new(),
+                geometry: Vec::new(),
             },
         }
     }
@@ -102,6 +108,7 @@ impl DocumentReport {
                 line: None,
             }],
             unrecognized: Vec::new(),
+            geometry: Vec::new(),
         }
     }
 
