@@ -118,14 +118,16 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        19,
-        "15 PDFs and the 4 texts the form PDFs were drawn from"
+        21,
+        "16 PDFs and the 5 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
         "_forms.pdf",
+        "_part.pdf",
         "_form.txt",
         "_forms.txt",
+        "_part.txt",
         "002_funds.pdf",
         "owner_password.pdf",
         "predefined_cmap.pdf",
@@ -167,6 +169,7 @@ fn records(path: &str) -> serde_json::Value {
                                 | "end"
                                 | "repairs"
                                 | "source"
+                                | "parts"
                         )
                     })
                     .map(|(k, x)| (k.clone(), strip(x)))
@@ -209,6 +212,17 @@ fn the_form_pdfs_give_the_records_of_their_text() {
     // The older layout: label/value cells, groups, grade bands.
     let r = same_records("004_form");
     assert_eq!(r["forms"][0]["groups"].as_array().unwrap().len(), 4);
+    // 001's prose, eight budget tables and first declarations, with their
+    // checks across tables and against the prose.
+    let r = same_records("001_part");
+    let kinds: Vec<&str> = r["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "budget_table").count(), 8);
+    assert!(kinds.contains(&"declaration") && kinds.contains(&"narrative"));
 }
 
 #[test]
