@@ -49,6 +49,16 @@ fn each_bad_pdf_has_its_own_error() {
 }
 
 #[test]
+fn a_gbk_cmap_is_decoded() {
+    let pages = read("gbk_cmap.pdf", None).unwrap();
+    let text: String = pages[0].glyphs.iter().map(|g| g.text.as_str()).collect();
+    assert_eq!(text, "财政项目支出绩效自评表");
+    // Each GBK character advances by the font's default width, 12 pt here.
+    let xs: Vec<f64> = pages[0].glyphs.iter().map(|g| g.x).collect();
+    assert!((xs[1] - xs[0] - 12.0).abs() < 1e-6, "{xs:?}");
+}
+
+#[test]
 fn a_font_without_to_unicode_is_an_error_not_garbage() {
     match read("no_to_unicode.pdf", None) {
         Err(PdfError::TextLayer(why)) => assert!(why.contains("no ToUnicode"), "{why}"),
@@ -118,8 +128,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        21,
-        "16 PDFs and the 5 texts the form PDFs were drawn from"
+        22,
+        "17 PDFs and the 5 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -131,6 +141,7 @@ fn a_directory_of_pdfs_reports_every_file() {
         "002_funds.pdf",
         "owner_password.pdf",
         "predefined_cmap.pdf",
+        "gbk_cmap.pdf",
     ];
     for d in docs {
         let source = d["source"].as_str().unwrap();

@@ -44,6 +44,8 @@ struct Font {
     two_bytes: bool,
     /// Codes are UCS-2/UTF-16 themselves (predefined Uni…-UCS2/UTF16 CMaps).
     unicode_codes: bool,
+    /// Codes are GBK bytes, one below 0x80, two above (GBK-EUC-H, GB-EUC-H …).
+    gbk: bool,
     /// ToUnicode mapping.
     to_unicode: HashMap<u32, String>,
     /// Widths by code (or CID, which Identity-H makes the same), in 1/1000 em.
@@ -201,6 +203,12 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
         match name(dict, b"Encoding") {
             Some(e) if e.starts_with("Identity") => {}
             Some(e) if e.contains("UCS2") || e.contains("UTF16") => font.unicode_codes = true,
+            Some(e)
+                if e.starts_with("GBK") || e.starts_with("GB-EUC") || e.starts_with("GBpc-EUC") =>
+            {
+                font.gbk = true;
+                font.two_bytes = false;
+            }
             Some(e) => font.unsupported = Some(e),
             None => font.unsupported = Some("an embedded CMap".into()),
         }
@@ -240,6 +248,28 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
 impl Font {
     /// The codes of a shown string, each with its text and width (1/1000 em).
     fn decode(&self, bytes: &[u8]) -> Vec<(u32, String, f64)> {
+        if self.gbk {
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                let n = if bytes[i] < 0x80 || i + 1 == bytes.len() {
+                    1
+                } else {
+                    2
+                };
+                let piece = &bytes[i..i + n];
+                let (text, _, _) = encoding_rs::GBK.decode(piece);
+                let code = piece.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
+                let width = if n == 1 {
+                    self.default_width / 2.0
+                } else {
+                    self.default_width
+                };
+                out.push((code, text.into_owned(), width));
+                i += n;
+            }
+            return out;
+        }
         let codes: Vec<u32> = if self.two_bytes {
             bytes
                 .chunks(2)
