@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_report::{DocumentReport, Report};
 use jixiao_validate::Severity;
 use rayon::prelude::*;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -60,6 +61,15 @@ enum FailOn {
     Warning,
 }
 
+/// Advances the progress bar when a file is done, however it ended.
+struct Tick<'a>(&'a indicatif::ProgressBar);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        self.0.inc(1);
+    }
+}
+
 fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
@@ -94,9 +104,16 @@ fn check(
         ..jixiao_extract::ReadOptions::default()
     };
     let files = inputs(paths);
+    // Progress on stderr only for a person watching; stdout is the report.
+    let progress = if std::io::stderr().is_terminal() && files.len() > 1 {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let documents: Vec<DocumentReport> = files
         .par_iter()
         .map(|f| {
+            let _tick = Tick(&progress);
             let shown = f.display().to_string();
             // A defect in a reader must cost one file, not the batch.
             std::panic::catch_unwind(|| {
@@ -117,6 +134,7 @@ fn check(
             })
         })
         .collect();
+    progress.finish_and_clear();
     let report = Report { documents };
     let json = report.to_json();
     match output {
