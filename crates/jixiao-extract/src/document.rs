@@ -271,6 +271,7 @@ pub fn read_rows_document(rows: Vec<Row>) -> Document {
         forms,
         unrecognized,
         geometry: Vec::new(),
+        repairs: Vec::new(),
     }
 }
 

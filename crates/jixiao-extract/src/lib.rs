@@ -30,6 +30,7 @@ mod narrative;
 mod number;
 mod older;
 mod pdf;
+mod repair;
 mod rows;
 mod vocab;
 
@@ -37,7 +38,8 @@ pub use document::{read_document, read_rows_document};
 pub use model::*;
 pub use number::{num_at, read_measure, read_number, Measure, Num, NumberCell};
 pub use pdf::{
-    pdf_rows, read_pdf_text, CellBox, Glyph, PageText, PdfError, PdfLimits, Rect, RowGeometry,
+    pdf_rows, read_pdf, read_pdf_text, CellBox, Glyph, PageText, PdfError, PdfLimits, PdfText,
+    Rect, RowGeometry,
 };
 pub use rows::{compact, html_to_text, read_rows, Cell, Row};
 
@@ -113,15 +115,17 @@ pub fn read_bytes_with(
     let is_pdf =
         head.windows(5).any(|w| w == b"%PDF-") || path.to_ascii_lowercase().ends_with(".pdf");
     if is_pdf {
-        let pages = read_pdf_text(bytes, options.password.as_deref(), options.limits).map_err(
-            |source| ReadError::Pdf {
-                path: path.to_string(),
-                source,
-            },
-        )?;
-        let (rows, geometry) = pdf_rows(&pages);
+        let text =
+            read_pdf(bytes, options.password.as_deref(), options.limits).map_err(|source| {
+                ReadError::Pdf {
+                    path: path.to_string(),
+                    source,
+                }
+            })?;
+        let (rows, geometry) = pdf_rows(&text.pages);
         let mut doc = read_rows_document(rows);
         doc.geometry = geometry;
+        doc.repairs = text.repairs;
         return Ok(doc);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {

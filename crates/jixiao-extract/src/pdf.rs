@@ -3,8 +3,10 @@
 //! a PDF, damaged, encrypted with a user password, without a text layer,
 //! too large once inflated, or claiming an absurd number of pages.
 //!
-//! pdf-extract drives the content streams; it panics on some fonts, so
-//! every document is read inside `catch_unwind`.
+//! The content streams are interpreted by `content` on the lopdf that
+//! pdf-extract re-exports; a PDF whose cross-reference table is lost is
+//! rebuilt by `repair`; every document is read inside `catch_unwind`, so a
+//! defect in a parser costs that file and never the process.
 
 use crate::rows::{Cell, Row};
 use pdf_extract::Document;
@@ -247,7 +249,40 @@ pub struct CellBox {
     pub bbox: Rect,
 }
 
-fn open(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
+/// The text layer of a PDF, and what had to be repaired to read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfText {
+    /// The glyphs of every page.
+    pub pages: Vec<PageText>,
+    /// Repairs made to the file's structure, said in words.
+    pub repairs: Vec<String>,
+}
+
+/// Loads the document, rebuilding a lost cross-reference table from the
+/// objects when it can; the repair, if any, is said in the second value.
+fn load(bytes: &[u8]) -> Result<(Document, Option<String>), PdfError> {
+    let error = match Document::load_mem(bytes) {
+        Ok(doc) => return Ok((doc, None)),
+        Err(e) => e.to_string(),
+    };
+    let Some(rebuilt) = crate::repair::rebuild_xref(bytes) else {
+        return Err(PdfError::Damaged(format!(
+            "{error}; no catalog object found to rebuild it from"
+        )));
+    };
+    let doc = Document::load_mem(&rebuilt.bytes)
+        .map_err(|e| PdfError::Damaged(format!("{error}; rebuilding the table failed too: {e}")))?;
+    let mut said = format!(
+        "cross-reference table unreadable ({error}); rebuilt from {} objects found in the file",
+        rebuilt.objects
+    );
+    if rebuilt.incomplete > 0 {
+        said.push_str(&format!(", leaving out {} cut short", rebuilt.incomplete));
+    }
+    Ok((doc, Some(said)))
+}
+
+fn open(bytes: &[u8], password: Option<&str>) -> Result<(Document, Option<String>), PdfError> {
     if bytes.is_empty() {
         return Err(PdfError::Empty);
     }
@@ -255,9 +290,9 @@ fn open(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotPdf);
     }
-    let doc = Document::load_mem(bytes).map_err(|e| PdfError::Damaged(e.to_string()))?;
+    let (doc, repair) = load(bytes)?;
     if !doc.is_encrypted() {
-        return Ok(doc);
+        return Ok((doc, repair));
     }
     let with_password = |pw: &str| {
         let options = pdf_extract::LoadOptions {
@@ -269,12 +304,13 @@ fn open(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
     // An owner password alone leaves the user password empty.
     if let Ok(doc) = with_password("") {
         if !doc.is_encrypted() || doc.get_pages().values().next().is_some() {
-            return Ok(doc);
+            return Ok((doc, repair));
         }
     }
     match password {
         None => Err(PdfError::Password("give it with --password".into())),
         Some(pw) => with_password(pw)
+            .map(|doc| (doc, repair))
             .map_err(|_| PdfError::Password("the password given does not open it".into())),
     }
 }
@@ -335,7 +371,17 @@ pub fn read_pdf_text(
     password: Option<&str>,
     limits: PdfLimits,
 ) -> Result<Vec<PageText>, PdfError> {
-    let doc = open(bytes, password)?;
+    read_pdf(bytes, password, limits).map(|text| text.pages)
+}
+
+/// Opens a PDF and collects the glyphs of every page, saying what had to
+/// be repaired to read it.
+pub fn read_pdf(
+    bytes: &[u8],
+    password: Option<&str>,
+    limits: PdfLimits,
+) -> Result<PdfText, PdfError> {
+    let (doc, repair) = open(bytes, password)?;
     let pages = doc.get_pages().len() as u64;
     let claimed = claimed_pages(&doc).unwrap_or(pages).max(pages);
     if claimed > limits.max_pages as u64 {
@@ -363,7 +409,15 @@ pub fn read_pdf_text(
         .iter()
         .all(|p| p.glyphs.iter().all(|g| g.text.trim().is_empty()))
     {
-        return Err(PdfError::NoText(pages.len()));
+        // A rebuilt file whose pages lost their content is truncated, not
+        // a scan.
+        return Err(match repair {
+            Some(said) => PdfError::Damaged(format!("{said}; no page text survived")),
+            None => PdfError::NoText(pages.len()),
+        });
     }
-    Ok(pages)
+    Ok(PdfText {
+        pages,
+        repairs: repair.into_iter().collect(),
+    })
 }

@@ -56,6 +56,10 @@ pub struct DocumentReport {
     /// rows rebuilt from the pages).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub geometry: Vec<jixiao_extract::RowGeometry>,
+    /// What had to be repaired to read the file (a PDF's lost
+    /// cross-reference table): its text is recovered, not as published.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<String>,
 }
 
 impl DocumentReport {
@@ -78,6 +82,7 @@ impl DocumentReport {
                     errors: Vec::new(),
                     unrecognized: doc.unrecognized,
                     geometry: doc.geometry,
+                    repairs: doc.repairs,
                 }
             }
             Err(e) => DocumentReport {
@@ -93,6 +98,7 @@ impl DocumentReport {
                 }],
                 unrecognized: Vec::new(),
                 geometry: Vec::new(),
+                repairs: Vec::new(),
             },
         }
     }
@@ -109,6 +115,7 @@ impl DocumentReport {
             }],
             unrecognized: Vec::new(),
             geometry: Vec::new(),
+            repairs: Vec::new(),
         }
     }
 
