@@ -132,8 +132,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        23,
-        "18 PDFs and the 5 texts the form PDFs were drawn from"
+        25,
+        "19 PDFs and the 6 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -147,6 +147,8 @@ fn a_directory_of_pdfs_reports_every_file() {
         "predefined_cmap.pdf",
         "gbk_cmap.pdf",
         "xref_lost.pdf",
+        "rotated.pdf",
+        "rotated.txt",
     ];
     for d in docs {
         let source = d["source"].as_str().unwrap();
@@ -239,6 +241,30 @@ fn the_form_pdfs_give_the_records_of_their_text() {
         .collect();
     assert_eq!(kinds.iter().filter(|k| **k == "budget_table").count(), 8);
     assert!(kinds.contains(&"declaration") && kinds.contains(&"narrative"));
+    // Pages turned by /Rotate 90 and 270 are read as a viewer shows them.
+    let r = same_records("rotated");
+    assert_eq!(r["forms"].as_array().unwrap().len(), 2);
+    assert_eq!(r["forms"][1]["funds"][0]["executed"]["value"], "4071.87");
+}
+
+#[test]
+fn a_turned_page_has_the_size_and_boxes_it_is_shown_with() {
+    let pages = read("rotated.pdf", None).unwrap();
+    for page in &pages {
+        assert_eq!(page.size, (842.0, 595.0), "page {}", page.number);
+        // Every cell box lies on the shown (landscape) page.
+        assert!(page
+            .rects
+            .iter()
+            .all(|r| r.x0 >= 0.0 && r.x1 <= 842.0 && r.y0 >= 0.0 && r.y1 <= 595.0));
+        let title: String = page
+            .glyphs
+            .iter()
+            .take(4)
+            .map(|g| g.text.as_str())
+            .collect();
+        assert_eq!(title, "项目名称", "page {}", page.number);
+    }
 }
 
 #[test]

@@ -485,7 +485,10 @@ impl Interpreter<'_> {
                             })
                             * gs.scale;
                         let (x, y) = (trm[4], trm[5]);
-                        let width = advance * (tm[0] * gs.ctm[0]).abs().max(1e-9);
+                        // The advance measured along the text direction in
+                        // page space, whatever turns the page or the text.
+                        let m = mul(tm, &gs.ctm);
+                        let width = advance * m[0].hypot(m[1]).max(1e-9);
                         self.page.glyphs.push(Glyph {
                             text,
                             x,
@@ -565,6 +568,19 @@ impl Interpreter<'_> {
     }
 }
 
+/// The matrix that turns a page's space (origin at the MediaBox's corner)
+/// the way a viewer shows it, clockwise by `/Rotate` degrees (a multiple of
+/// 90; anything else is read as the nearest), and the size it is shown at.
+fn page_turn(rotate: f64, (w, h): (f64, f64)) -> (Matrix, (f64, f64)) {
+    let quarter = ((rotate / 90.0).round() as i64).rem_euclid(4);
+    match quarter {
+        1 => ([0.0, -1.0, 1.0, 0.0, 0.0, w], (h, w)),
+        2 => ([-1.0, 0.0, 0.0, -1.0, w, h], (w, h)),
+        3 => ([0.0, 1.0, -1.0, 0.0, h, 0.0], (h, w)),
+        _ => (IDENTITY, (w, h)),
+    }
+}
+
 /// The glyphs and painted rectangles of every page, interpreted here.
 pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
     let mut fonts: HashMap<ObjectId, Font> = HashMap::new();
@@ -580,11 +596,21 @@ pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
             .and_then(|m| m.as_array().ok())
             .map(|m| m.iter().filter_map(num).collect())
             .unwrap_or_default();
-        let size = if media.len() == 4 {
-            (media[2] - media[0], media[3] - media[1])
+        let rotate = page_dict
+            .get_deref(b"Rotate", doc)
+            .ok()
+            .and_then(num)
+            .unwrap_or(0.0);
+        let (origin, media) = if media.len() == 4 {
+            (
+                (media[0].min(media[2]), media[1].min(media[3])),
+                ((media[2] - media[0]).abs(), (media[3] - media[1]).abs()),
+            )
         } else {
-            (595.0, 842.0)
+            ((0.0, 0.0), (595.0, 842.0))
         };
+        let (turn, size) = page_turn(rotate, media);
+        let base = mul(&[1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1], &turn);
         let content = doc.get_page_content(id).unwrap_or_default();
         let (own, inherited) = doc.get_page_resources(id).unwrap_or((None, Vec::new()));
         let resources = own.or_else(|| {
@@ -604,7 +630,7 @@ pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
             path_rects: Vec::new(),
             depth: 0,
         };
-        it.run(&content, resources, IDENTITY)?;
+        it.run(&content, resources, base)?;
         out.push(it.page);
     }
     Ok(out)
@@ -622,6 +648,23 @@ mod tests {
         assert_eq!(m[&0x10], "项");
         assert_eq!(m[&0x21], "B");
         assert_eq!(m[&0x31], "丁");
+    }
+
+    #[test]
+    fn a_turned_page_is_shown_upright() {
+        // A4 portrait turned by 90: the top left corner of the page space
+        // is shown at the top right, and the shown page is landscape.
+        let (m, size) = page_turn(90.0, (595.0, 842.0));
+        assert_eq!(size, (842.0, 595.0));
+        assert_eq!(apply(&m, 0.0, 842.0), (842.0, 595.0));
+        assert_eq!(apply(&m, 0.0, 0.0), (0.0, 595.0));
+        let (m, size) = page_turn(180.0, (595.0, 842.0));
+        assert_eq!(size, (595.0, 842.0));
+        assert_eq!(apply(&m, 0.0, 0.0), (595.0, 842.0));
+        let (m, size) = page_turn(-90.0, (595.0, 842.0));
+        assert_eq!(size, (842.0, 595.0));
+        assert_eq!(apply(&m, 0.0, 0.0), (842.0, 0.0));
+        assert_eq!(page_turn(360.0, (1.0, 2.0)), (IDENTITY, (1.0, 2.0)));
     }
 
     #[test]
