@@ -132,8 +132,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        25,
-        "19 PDFs and the 6 texts the form PDFs were drawn from"
+        27,
+        "20 PDFs and the 7 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -149,6 +149,8 @@ fn a_directory_of_pdfs_reports_every_file() {
         "xref_lost.pdf",
         "rotated.pdf",
         "rotated.txt",
+        "ruled_lines.pdf",
+        "ruled_lines.txt",
     ];
     for d in docs {
         let source = d["source"].as_str().unwrap();
@@ -245,6 +247,27 @@ fn the_form_pdfs_give_the_records_of_their_text() {
     let r = same_records("rotated");
     assert_eq!(r["forms"].as_array().unwrap().len(), 2);
     assert_eq!(r["forms"][1]["funds"][0]["executed"]["value"], "4071.87");
+    // Ruled with stroked lines (page 1) and with thin filled bars (page 2),
+    // merged cells included.
+    let r = same_records("ruled_lines");
+    assert_eq!(r["forms"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn merged_cells_of_a_table_ruled_with_lines_keep_their_span() {
+    let doc =
+        jixiao_extract::read_file(std::path::Path::new("fixtures/pdf/ruled_lines.pdf")).unwrap();
+    for page in [1, 2] {
+        let rows: Vec<_> = doc.geometry.iter().filter(|g| g.page == page).collect();
+        assert_eq!(rows.len(), 7, "page {page}");
+        // The project name spans columns 1 to 7.
+        let name = rows[0].cells[1];
+        assert_eq!((name.column, name.bbox.x0, name.bbox.x1), (1, 116.0, 804.0));
+        // 项目资金 spans the five rows of the funds block.
+        let funds = rows[2].cells[0];
+        assert_eq!(funds.column, 0);
+        assert_eq!(funds.bbox.y1 - funds.bbox.y0, 70.0, "page {page}");
+    }
 }
 
 #[test]

@@ -318,7 +318,50 @@ struct Interpreter<'a> {
     fonts: &'a mut HashMap<ObjectId, Font>,
     page: PageText,
     path_rects: Vec<Rect>,
+    /// Straight segments of the path being built, in page space.
+    path_lines: Vec<Rect>,
+    /// The path's current point and its subpath's start, in page space.
+    point: Option<(f64, f64)>,
+    start: Option<(f64, f64)>,
     depth: usize,
+}
+
+/// A rectangle thinner than this (points) is a rule, not a cell.
+const THIN: f64 = 2.0;
+
+/// A horizontal or vertical segment as a degenerate box; others (slashes
+/// in header cells, curves' chords) rule no table and give `None`.
+fn axis_segment((x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Option<Rect> {
+    let r = Rect {
+        x0: x0.min(x1),
+        y0: y0.min(y1),
+        x1: x0.max(x1),
+        y1: y0.max(y1),
+    };
+    let (w, h) = (r.x1 - r.x0, r.y1 - r.y0);
+    if h < 0.5 && w > 0.5 {
+        let y = (r.y0 + r.y1) / 2.0;
+        Some(Rect { y0: y, y1: y, ..r })
+    } else if w < 0.5 && h > 0.5 {
+        let x = (r.x0 + r.x1) / 2.0;
+        Some(Rect { x0: x, x1: x, ..r })
+    } else {
+        None
+    }
+}
+
+/// A thin rectangle (a rule drawn as a filled bar) as its middle line.
+fn thin_rule(r: &Rect) -> Option<Rect> {
+    let (w, h) = (r.x1 - r.x0, r.y1 - r.y0);
+    if h < THIN && w >= h {
+        let y = (r.y0 + r.y1) / 2.0;
+        Some(Rect { y0: y, y1: y, ..*r })
+    } else if w < THIN && h > w {
+        let x = (r.x0 + r.x1) / 2.0;
+        Some(Rect { x0: x, x1: x, ..*r })
+    } else {
+        None
+    }
 }
 
 impl Interpreter<'_> {
@@ -433,10 +476,56 @@ impl Interpreter<'_> {
                         y1: y0.max(y1),
                     });
                 }
-                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                    self.page.rects.append(&mut self.path_rects);
+                "m" if a.len() == 2 => {
+                    let p = apply(&gs.ctm, a[0], a[1]);
+                    self.point = Some(p);
+                    self.start = Some(p);
                 }
-                "n" => self.path_rects.clear(),
+                "l" if a.len() == 2 => {
+                    let p = apply(&gs.ctm, a[0], a[1]);
+                    if let Some(line) = self.point.and_then(|from| axis_segment(from, p)) {
+                        self.path_lines.push(line);
+                    }
+                    self.point = Some(p);
+                }
+                // A curve rules nothing; its end is the new point.
+                "c" | "v" | "y" if a.len() >= 2 => {
+                    self.point = Some(apply(&gs.ctm, a[a.len() - 2], a[a.len() - 1]));
+                }
+                "h" => {
+                    if let (Some(from), Some(to)) = (self.point, self.start) {
+                        self.path_lines.extend(axis_segment(from, to));
+                    }
+                    self.point = self.start;
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                    let closes = matches!(op.operator.as_str(), "s" | "b" | "b*");
+                    if closes {
+                        if let (Some(from), Some(to)) = (self.point, self.start) {
+                            self.path_lines.extend(axis_segment(from, to));
+                        }
+                    }
+                    for rect in self.path_rects.drain(..) {
+                        match thin_rule(&rect) {
+                            Some(rule) => self.page.rules.push(rule),
+                            None => self.page.rects.push(rect),
+                        }
+                    }
+                    // Only stroked lines are rules; a filled outline is a
+                    // shape.
+                    if !matches!(op.operator.as_str(), "f" | "F" | "f*") {
+                        self.page.rules.append(&mut self.path_lines);
+                    }
+                    self.path_lines.clear();
+                    self.point = None;
+                    self.start = None;
+                }
+                "n" => {
+                    self.path_rects.clear();
+                    self.path_lines.clear();
+                    self.point = None;
+                    self.start = None;
+                }
                 "Do" => {
                     if let Some(Object::Name(key)) = op.operands.first() {
                         self.form(resources, key, &gs.ctm)?;
@@ -626,8 +715,12 @@ pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
                 size,
                 glyphs: Vec::new(),
                 rects: Vec::new(),
+                rules: Vec::new(),
             },
             path_rects: Vec::new(),
+            path_lines: Vec::new(),
+            point: None,
+            start: None,
             depth: 0,
         };
         it.run(&content, resources, base)?;

@@ -32,6 +32,7 @@ mod older;
 mod pdf;
 mod repair;
 mod rows;
+mod ruling;
 mod vocab;
 
 pub use document::{read_document, read_rows_document};

@@ -73,8 +73,11 @@ pub struct PageText {
     pub size: (f64, f64),
     /// Glyphs in content order.
     pub glyphs: Vec<Glyph>,
-    /// Stroked rectangles: the cells of ruled tables.
+    /// Painted rectangles: the cells of ruled tables.
     pub rects: Vec<Rect>,
+    /// Horizontal and vertical rules (stroked lines, and rectangles too
+    /// thin to be cells), each a box of zero height or width.
+    pub rules: Vec<Rect>,
 }
 
 /// Why a PDF could not be read; every message names what was expected.
@@ -119,29 +122,50 @@ pub enum PdfError {
 /// A row being built: its top, and its cells (column, text, box).
 type Band = (f64, Vec<(usize, String, Rect)>);
 
-/// Rows of cells from the pages: every stroked rectangle is a cell, its
-/// column the rank of its left edge among the table's; text outside any
-/// rectangle makes rows of one cell, one per baseline. Rows run top to
+/// The page's cells: its painted rectangles, and the boxes its rules close
+/// (a table drawn with lines, or with bars too thin to be cells), each
+/// once.
+fn cell_boxes(page: &PageText) -> Vec<Rect> {
+    let mut boxes = page.rects.clone();
+    for cell in crate::ruling::cells_from_rules(&page.rules) {
+        let same = |r: &Rect| {
+            (r.x0 - cell.x0).abs() < 1.0
+                && (r.x1 - cell.x1).abs() < 1.0
+                && (r.y0 - cell.y0).abs() < 1.0
+                && (r.y1 - cell.y1).abs() < 1.0
+        };
+        if !boxes.iter().any(same) {
+            boxes.push(cell);
+        }
+    }
+    boxes
+}
+
+/// Rows of cells from the pages: every painted rectangle is a cell, and so
+/// is every box that rules close; a cell's column is the rank of its left
+/// edge among the table's; text outside any cell makes rows of one cell,
+/// one per baseline. Rows run top to
 /// bottom; the first row of each page after the first follows a break.
 /// Returns the rows with where each of them is (page, and each cell's box).
 pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
     let mut rows = Vec::new();
     let mut geometry = Vec::new();
     for page in pages {
+        let boxes = cell_boxes(page);
         // Left edges of the page's cells, clustered, give the columns.
-        let mut lefts: Vec<f64> = page.rects.iter().map(|r| r.x0).collect();
+        let mut lefts: Vec<f64> = boxes.iter().map(|r| r.x0).collect();
         lefts.sort_by(f64::total_cmp);
         lefts.dedup_by(|a, b| (*a - *b).abs() < 1.0);
         let column_of = |x: f64| lefts.iter().position(|l| (l - x).abs() < 1.0).unwrap_or(0);
         // Bands: each distinct cell top, and each baseline outside cells.
         let mut used = vec![false; page.glyphs.len()];
         let mut items: Vec<Band> = Vec::new();
-        let mut tops: Vec<f64> = page.rects.iter().map(|r| r.y1).collect();
+        let mut tops: Vec<f64> = boxes.iter().map(|r| r.y1).collect();
         tops.sort_by(|a, b| b.total_cmp(a));
         tops.dedup_by(|a, b| (*a - *b).abs() < 0.5);
         for top in tops {
             let mut cells: Vec<(usize, String, Rect)> = Vec::new();
-            for rect in page.rects.iter().filter(|r| (r.y1 - top).abs() < 0.5) {
+            for rect in boxes.iter().filter(|r| (r.y1 - top).abs() < 0.5) {
                 let mut inside: Vec<usize> = (0..page.glyphs.len())
                     .filter(|&i| !used[i] && rect.contains(page.glyphs[i].x, page.glyphs[i].y))
                     .collect();
