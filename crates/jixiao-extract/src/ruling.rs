@@ -136,22 +136,18 @@ pub(crate) fn cells_from_rules(rules: &[Rect]) -> Vec<Rect> {
 mod tests {
     use super::*;
 
+    /// A horizontal rule at `y`, and a vertical one at `x`.
     fn h(y: f64, x0: f64, x1: f64) -> Rect {
-        Rect {
-            x0,
-            y0: y,
-            x1,
-            y1: y,
-        }
+        cell(x0, y, x1, y)
     }
 
     fn v(x: f64, y0: f64, y1: f64) -> Rect {
-        Rect {
-            x0: x,
-            y0,
-            x1: x,
-            y1,
-        }
+        cell(x, y0, x, y1)
+    }
+
+    /// A cell's box: left, bottom, right, top.
+    fn cell(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect {
+        Rect { x0, y0, x1, y1 }
     }
 
     #[test]
@@ -169,24 +165,8 @@ mod tests {
         ];
         let cells = cells_from_rules(&rules);
         assert_eq!(cells.len(), 4, "{cells:?}");
-        assert_eq!(
-            cells[0],
-            Rect {
-                x0: 0.0,
-                y0: 80.0,
-                x1: 50.0,
-                y1: 100.0
-            }
-        );
-        assert_eq!(
-            cells[3],
-            Rect {
-                x0: 50.0,
-                y0: 60.3,
-                x1: 100.0,
-                y1: 80.0
-            }
-        );
+        assert_eq!(cells[0], cell(0.0, 80.0, 50.0, 100.0));
+        assert_eq!(cells[3], cell(50.0, 60.3, 100.0, 80.0));
     }
 
     #[test]
@@ -212,30 +192,10 @@ mod tests {
         assert_eq!(
             cells,
             vec![
-                Rect {
-                    x0: 0.0,
-                    y0: 80.0,
-                    x1: 100.0,
-                    y1: 100.0
-                },
-                Rect {
-                    x0: 0.0,
-                    y0: 40.0,
-                    x1: 50.0,
-                    y1: 80.0
-                },
-                Rect {
-                    x0: 50.0,
-                    y0: 60.0,
-                    x1: 100.0,
-                    y1: 80.0
-                },
-                Rect {
-                    x0: 50.0,
-                    y0: 40.0,
-                    x1: 100.0,
-                    y1: 60.0
-                },
+                cell(0.0, 80.0, 100.0, 100.0),
+                cell(0.0, 40.0, 50.0, 80.0),
+                cell(50.0, 60.0, 100.0, 80.0),
+                cell(50.0, 40.0, 100.0, 60.0),
             ]
         );
     }
