@@ -767,9 +767,16 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
     let name_col = header.col(IndicatorColumn::Name);
     let level1_col = header.col(IndicatorColumn::Level1);
 
+    let header_texts: Vec<&str> = header_rows.iter().map(|&i| rows[i].compact()).collect();
     for (ri, row) in rows.iter().enumerate().skip(first_body) {
         if is_total_row(row) || is_grade_row(row) {
             end_rows.push(ri);
+            continue;
+        }
+        // A table continued on the next page may print its header again:
+        // it is a header, not a fragment of the next indicator.
+        if header_texts.contains(&row.compact()) {
+            row.cells.iter().for_each(|c| ledger.take(row.line, c));
             continue;
         }
         if unlabelled_totals(rows, ri) {

@@ -97,3 +97,39 @@ fn columns_found_by_meaning_not_position() {
     assert_eq!(total.execution_rate.as_ref().unwrap().raw, "95.00%");
     assert_eq!(total.weight.as_ref().unwrap().raw, "10");
 }
+
+#[test]
+fn a_header_repeated_after_a_page_break_is_not_an_indicator() {
+    // A table continued on the next page often prints its header again.
+    let header = "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t完成值\t权重\t得分\t偏差原因分析及改进措施\n";
+    let at = OTHER_PROVINCE.find("效益指标\t").unwrap();
+    let continued = format!(
+        "{}\n{header}{}",
+        &OTHER_PROVINCE[..at],
+        &OTHER_PROVINCE[at..]
+    );
+    let plain = read_document(OTHER_PROVINCE);
+    let doc = read_document(&continued);
+    let (a, b) = (
+        plain.forms[0].as_self_evaluation().unwrap(),
+        doc.forms[0].as_self_evaluation().unwrap(),
+    );
+    let fields = |f: &jixiao_extract::SelfEvaluation| -> Vec<_> {
+        f.indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.level1.clone(),
+                    i.level2.clone(),
+                    i.name.clone(),
+                    i.weight.as_ref().map(|n| n.raw.clone()),
+                    i.score.as_ref().map(|n| n.raw.clone()),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(fields(b), fields(a));
+    assert_eq!(b.indicators.len(), 3);
+    assert!(b.unmapped.is_empty(), "{:?}", b.unmapped);
+    assert!(doc.unrecognized.is_empty());
+}
