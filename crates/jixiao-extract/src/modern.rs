@@ -483,7 +483,26 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
                 ledger.reject(row.line, c, "text before the funds-row label");
             }
         }
-        ledger.take(row.line, &row.cells[li]);
+        let label = &row.cells[li];
+        if label.text.chars().any(|c| c.is_ascii_digit()) {
+            // The row's figures are glued to its label (columns lost in
+            // extraction): they are not guessed apart.
+            ledger.reject(
+                row.line,
+                label,
+                "funds-row label cell also holds figures; its columns were not separated",
+            );
+            ledger.miss(
+                format!("funds.{}", funds_key(which)),
+                format!(
+                    "line {}: the figures are glued to the label in one cell ({})",
+                    row.line,
+                    label.text.trim()
+                ),
+            );
+        } else {
+            ledger.take(row.line, label);
+        }
         let values: Vec<&Cell> = row.cells[li + 1..].iter().collect();
         let mut assigned: Vec<(FundsColumn, &Cell)> = Vec::new();
         let after_label: Vec<(usize, FundsColumn)> = columns

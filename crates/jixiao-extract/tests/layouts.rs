@@ -133,3 +133,24 @@ fn a_header_repeated_after_a_page_break_is_not_an_indicator() {
     assert!(b.unmapped.is_empty(), "{:?}", b.unmapped);
     assert!(doc.unrecognized.is_empty());
 }
+
+#[test]
+fn figures_glued_to_a_funds_label_are_kept_not_guessed() {
+    // Extraction that lost the column gaps of one row (a borderless PDF).
+    let glued = OTHER_PROVINCE.replace(
+        "\t年度资金总额\t1,000,000.00\t1,200,000.00\t1,140,000.00\t10\t95.00%\t9.50",
+        "\t年度资金总额1,000,000.001,200,000.001,140,000.001095.00%9.50",
+    );
+    let doc = read_document(&glued);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    let total = f.funds_row(FundsLine::Total).unwrap();
+    assert_eq!(total.executed, None);
+    assert_eq!(total.execution_rate, None);
+    let missing = f.missing.iter().find(|m| m.field == "funds.total").unwrap();
+    assert!(missing.reason.contains("glued"), "{}", missing.reason);
+    assert_eq!(f.unmapped.len(), 1, "{:?}", f.unmapped);
+    assert!(f.unmapped[0].text.contains("1,140,000.00"));
+    // The other rows are read as before.
+    let appropriation = f.funds_row(FundsLine::Appropriation).unwrap();
+    assert_eq!(appropriation.executed.as_ref().unwrap().raw, "1,140,000.00");
+}
