@@ -365,6 +365,15 @@ fn thin_rule(r: &Rect) -> Option<Rect> {
 }
 
 impl Interpreter<'_> {
+    /// `h`, and the closing half of `s`, `b`, `b*`: a line back to where
+    /// the subpath started.
+    fn close_subpath(&mut self) {
+        if let (Some(from), Some(to)) = (self.point, self.start) {
+            self.path_lines.extend(axis_segment(from, to));
+        }
+        self.point = self.start;
+    }
+
     fn font_of(&mut self, resources: Option<&Dictionary>, key: &[u8]) -> Option<ObjectId> {
         let fonts = resources?
             .get_deref(b"Font", self.doc)
@@ -492,18 +501,10 @@ impl Interpreter<'_> {
                 "c" | "v" | "y" if a.len() >= 2 => {
                     self.point = Some(apply(&gs.ctm, a[a.len() - 2], a[a.len() - 1]));
                 }
-                "h" => {
-                    if let (Some(from), Some(to)) = (self.point, self.start) {
-                        self.path_lines.extend(axis_segment(from, to));
-                    }
-                    self.point = self.start;
-                }
+                "h" => self.close_subpath(),
                 "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                    let closes = matches!(op.operator.as_str(), "s" | "b" | "b*");
-                    if closes {
-                        if let (Some(from), Some(to)) = (self.point, self.start) {
-                            self.path_lines.extend(axis_segment(from, to));
-                        }
+                    if matches!(op.operator.as_str(), "s" | "b" | "b*") {
+                        self.close_subpath();
                     }
                     for rect in self.path_rects.drain(..) {
                         match thin_rule(&rect) {
