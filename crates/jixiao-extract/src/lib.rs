@@ -112,9 +112,7 @@ pub fn read_bytes_with(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Document, ReadError> {
-    let head = &bytes[..bytes.len().min(1024)];
-    let is_pdf =
-        head.windows(5).any(|w| w == b"%PDF-") || path.to_ascii_lowercase().ends_with(".pdf");
+    let is_pdf = pdf::has_pdf_header(bytes) || path.to_ascii_lowercase().ends_with(".pdf");
     if is_pdf {
         let text =
             read_pdf(bytes, options.password.as_deref(), options.limits).map_err(|source| {

@@ -144,8 +144,8 @@ fn cell_boxes(page: &PageText) -> Vec<Rect> {
 /// Rows of cells from the pages: every painted rectangle is a cell, and so
 /// is every box that rules close; a cell's column is the rank of its left
 /// edge among the table's; text outside any cell makes rows of one cell,
-/// one per baseline. Rows run top to
-/// bottom; the first row of each page after the first follows a break.
+/// one per baseline. Rows run top to bottom; the first row of each page
+/// after the first follows a break.
 /// Returns the rows with where each of them is (page, and each cell's box).
 pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
     let mut rows = Vec::new();
@@ -306,12 +306,18 @@ fn load(bytes: &[u8]) -> Result<(Document, Option<String>), PdfError> {
     Ok((doc, Some(said)))
 }
 
+/// Whether `%PDF-` appears in the first 1024 bytes, where readers look.
+pub(crate) fn has_pdf_header(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
+}
+
 fn open(bytes: &[u8], password: Option<&str>) -> Result<(Document, Option<String>), PdfError> {
     if bytes.is_empty() {
         return Err(PdfError::Empty);
     }
-    let head = &bytes[..bytes.len().min(1024)];
-    if !head.windows(5).any(|w| w == b"%PDF-") {
+    if !has_pdf_header(bytes) {
         return Err(PdfError::NotPdf);
     }
     let (doc, repair) = load(bytes)?;
