@@ -246,6 +246,21 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
 }
 
 impl Font {
+    /// The CID that `/W` widths are keyed by. Identity-H and simple fonts
+    /// key by the code itself; a predefined Unicode CMap's table is not
+    /// in the file, but every Adobe character collection (GB1, CNS1,
+    /// Japan1, Korea1) gives printable ASCII the proportional CIDs 1–95,
+    /// and any other character here takes the default width.
+    fn cid_of(&self, code: u32) -> u32 {
+        if !self.unicode_codes {
+            code
+        } else if (0x20..=0x7e).contains(&code) {
+            code - 0x1f
+        } else {
+            u32::MAX
+        }
+    }
+
     /// The codes of a shown string, each with its text and width (1/1000 em).
     fn decode(&self, bytes: &[u8]) -> Vec<(u32, String, f64)> {
         if self.gbk {
@@ -291,7 +306,7 @@ impl Font {
                 };
                 let width = self
                     .widths
-                    .get(&code)
+                    .get(&self.cid_of(code))
                     .copied()
                     .unwrap_or(self.default_width);
                 (code, text, width)
