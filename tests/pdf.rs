@@ -132,8 +132,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        27,
-        "20 PDFs and the 7 texts the form PDFs were drawn from"
+        29,
+        "21 PDFs and the 8 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -151,6 +151,8 @@ fn a_directory_of_pdfs_reports_every_file() {
         "rotated.txt",
         "ruled_lines.pdf",
         "ruled_lines.txt",
+        "borderless.pdf",
+        "borderless.txt",
     ];
     for d in docs {
         let source = d["source"].as_str().unwrap();
@@ -251,6 +253,47 @@ fn the_form_pdfs_give_the_records_of_their_text() {
     // merged cells included.
     let r = same_records("ruled_lines");
     assert_eq!(r["forms"].as_array().unwrap().len(), 2);
+    // No rules at all: columns from how the text lines up.
+    let r = same_records("borderless");
+    assert_eq!(r["forms"][0]["funds"][0]["executed"]["value"], "4071.87");
+}
+
+/// A table without rules (002's funds block: labels left-aligned, headers
+/// centred, amounts right-aligned) gets the columns of the text it was
+/// drawn from, cell by cell, and its title lines stay rows of one cell.
+#[test]
+fn a_borderless_table_is_split_into_columns_by_alignment() {
+    let text = std::fs::read_to_string("fixtures/pdf/borderless.txt").unwrap();
+    let expected: Vec<Vec<usize>> = text
+        .lines()
+        .map(|l| {
+            l.split('\t')
+                .enumerate()
+                .filter(|(_, c)| !c.trim().is_empty())
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["check", "fixtures/pdf/borderless.pdf"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let geometry = json["documents"][0]["geometry"].as_array().unwrap();
+    let columns: Vec<Vec<usize>> = geometry
+        .iter()
+        .map(|row| {
+            row["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["column"].as_u64().unwrap() as usize)
+                .collect()
+        })
+        .collect();
+    assert_eq!(columns, expected);
+    assert_eq!(columns[2], [0, 1], "项目名称 and the name");
+    assert_eq!(columns[4], [0, 2, 3, 4, 5, 6, 7], "the header row");
 }
 
 #[test]

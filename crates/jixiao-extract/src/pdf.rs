@@ -190,45 +190,38 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
                 items.push((top, cells));
             }
         }
-        // Text outside every cell: one row per baseline.
-        let mut free: Vec<usize> = (0..page.glyphs.len()).filter(|&i| !used[i]).collect();
-        free.sort_by(|&a, &b| {
-            page.glyphs[b]
-                .y
-                .total_cmp(&page.glyphs[a].y)
-                .then(page.glyphs[a].x.total_cmp(&page.glyphs[b].x))
-        });
-        let mut line: Vec<usize> = Vec::new();
-        let flush = |line: &mut Vec<usize>, items: &mut Vec<Band>| {
-            if line.is_empty() {
-                return;
+        // Text outside every cell: one row per baseline, split into
+        // columns where the lines line up as a borderless table.
+        let lines = free_lines(page, &used);
+        let spans: Vec<Vec<Span>> = lines.iter().map(|l| spans_of(page, l)).collect();
+        let bounds = alignment_columns(&spans);
+        for line in &spans {
+            let inside = bounds.as_ref().is_some_and(|(_, top, bottom)| {
+                line[0].top <= top + 0.5 && line[0].top >= bottom - 0.5
+            });
+            let mut cells: Vec<(usize, String, Rect)> = Vec::new();
+            for span in line {
+                let column = match (&bounds, inside) {
+                    (Some((cuts, _, _)), true) => {
+                        cuts.iter().filter(|&&c| c < span.rect.x0).count()
+                    }
+                    _ => 0,
+                };
+                match cells.last_mut() {
+                    Some((c, text, rect)) if *c == column => {
+                        text.push(' ');
+                        text.push_str(&span.text);
+                        rect.x1 = rect.x1.max(span.rect.x1);
+                        rect.y0 = rect.y0.min(span.rect.y0);
+                        rect.y1 = rect.y1.max(span.rect.y1);
+                    }
+                    _ => cells.push((column, span.text.clone(), span.rect)),
+                }
             }
-            let text: String = line.iter().map(|&i| page.glyphs[i].text.as_str()).collect();
-            let g = |i: usize| &page.glyphs[i];
-            let rect = Rect {
-                x0: line.iter().map(|&i| g(i).x).fold(f64::MAX, f64::min),
-                y0: g(line[0]).y,
-                x1: line
-                    .iter()
-                    .map(|&i| g(i).x + g(i).width)
-                    .fold(f64::MIN, f64::max),
-                y1: g(line[0]).y + g(line[0]).size,
-            };
-            if !text.trim().is_empty() {
-                items.push((rect.y1, vec![(0, text.trim().to_string(), rect)]));
+            if !cells.is_empty() {
+                items.push((line[0].top, cells));
             }
-            line.clear();
-        };
-        for i in free {
-            if line
-                .last()
-                .is_some_and(|&l| (page.glyphs[l].y - page.glyphs[i].y).abs() > 1.0)
-            {
-                flush(&mut line, &mut items);
-            }
-            line.push(i);
         }
-        flush(&mut line, &mut items);
         items.sort_by(|a, b| b.0.total_cmp(&a.0));
         for (k, (_, cells)) in items.into_iter().enumerate() {
             let number = rows.len() + 1;
@@ -251,6 +244,135 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         }
     }
     (rows, geometry)
+}
+
+/// A run of glyphs on one baseline with no gap wider than a third of the
+/// font size: a word, or a cell's text in a table without rules.
+#[derive(Debug, Clone)]
+struct Span {
+    text: String,
+    rect: Rect,
+    /// Top of the line it is on.
+    top: f64,
+}
+
+/// The glyphs outside every cell, in lines (one per baseline, top down),
+/// each left to right.
+fn free_lines(page: &PageText, used: &[bool]) -> Vec<Vec<usize>> {
+    let mut free: Vec<usize> = (0..page.glyphs.len()).filter(|&i| !used[i]).collect();
+    let g = &page.glyphs;
+    free.sort_by(|&a, &b| g[b].y.total_cmp(&g[a].y).then(g[a].x.total_cmp(&g[b].x)));
+    let mut lines: Vec<Vec<usize>> = Vec::new();
+    for i in free {
+        match lines.last_mut() {
+            Some(line) if (g[line[0]].y - g[i].y).abs() <= 1.0 => line.push(i),
+            _ => lines.push(vec![i]),
+        }
+    }
+    for line in &mut lines {
+        line.sort_by(|&a, &b| g[a].x.total_cmp(&g[b].x));
+    }
+    lines
+}
+
+/// A line's spans, blank ones left out; never empty for a line with text.
+fn spans_of(page: &PageText, line: &[usize]) -> Vec<Span> {
+    let g = &page.glyphs;
+    let top = line
+        .iter()
+        .map(|&i| g[i].y + g[i].size)
+        .fold(f64::MIN, f64::max);
+    let mut spans: Vec<Span> = Vec::new();
+    let mut end = f64::MIN;
+    for &i in line {
+        let glyph = &g[i];
+        let joined = glyph.x - end <= glyph.size / 3.0;
+        match spans.last_mut() {
+            Some(span) if joined => {
+                span.text.push_str(&glyph.text);
+                span.rect.x1 = span.rect.x1.max(glyph.x + glyph.width);
+                span.rect.y0 = span.rect.y0.min(glyph.y);
+                span.rect.y1 = span.rect.y1.max(glyph.y + glyph.size);
+            }
+            _ => spans.push(Span {
+                text: glyph.text.clone(),
+                rect: Rect {
+                    x0: glyph.x,
+                    y0: glyph.y,
+                    x1: glyph.x + glyph.width,
+                    y1: glyph.y + glyph.size,
+                },
+                top,
+            }),
+        }
+        end = end.max(glyph.x + glyph.width);
+    }
+    spans.retain_mut(|s| {
+        let trimmed = s.text.trim();
+        if trimmed.len() != s.text.len() {
+            s.text = trimmed.to_string();
+        }
+        !s.text.is_empty()
+    });
+    spans
+}
+
+/// Columns of a table drawn without rules, from how its lines line up:
+/// where three or more lines have several spans, an x range that no span of
+/// those lines covers is a gutter; the ranges between gutters are put
+/// together into columns as long as no line has text in two of them.
+/// Returns the cuts between columns and the top and bottom of the lines
+/// they hold for, or `None` when the page has no such table.
+fn alignment_columns(lines: &[Vec<Span>]) -> Option<(Vec<f64>, f64, f64)> {
+    let table: Vec<&Vec<Span>> = lines.iter().filter(|l| l.len() >= 2).collect();
+    if table.len() < 3 {
+        return None;
+    }
+    // Covered x ranges, merged: the gaps between them are the gutters.
+    let mut covered: Vec<(f64, f64)> = table
+        .iter()
+        .flat_map(|l| l.iter().map(|s| (s.rect.x0, s.rect.x1)))
+        .collect();
+    covered.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (x0, x1) in covered {
+        match merged.last_mut() {
+            Some(last) if x0 <= last.1 + 0.5 => last.1 = last.1.max(x1),
+            _ => merged.push((x0, x1)),
+        }
+    }
+    // The lines that have text in each covered range.
+    let holds: Vec<Vec<usize>> = merged
+        .iter()
+        .map(|&(x0, x1)| {
+            (0..table.len())
+                .filter(|&n| table[n].iter().any(|s| s.rect.x0 >= x0 && s.rect.x0 <= x1))
+                .collect()
+        })
+        .collect();
+    // From the right, a range joins the column to its right unless some
+    // line has text in both: a centred header over right-aligned amounts,
+    // or a label in a row of its own, are parts of one column. (Amounts
+    // are right-aligned, so a column's parts lean on its right edge.)
+    let mut cuts: Vec<f64> = Vec::new();
+    let mut column: Vec<usize> = Vec::new();
+    for k in (0..merged.len()).rev() {
+        if !column.is_empty() && holds[k].iter().all(|n| !column.contains(n)) {
+            column.extend(&holds[k]);
+            continue;
+        }
+        if k + 1 < merged.len() {
+            cuts.push((merged[k].1 + merged[k + 1].0) / 2.0);
+        }
+        column = holds[k].clone();
+    }
+    cuts.reverse();
+    if cuts.is_empty() {
+        return None;
+    }
+    let top = table.iter().map(|l| l[0].top).fold(f64::MIN, f64::max);
+    let bottom = table.iter().map(|l| l[0].top).fold(f64::MAX, f64::min);
+    Some((cuts, top, bottom))
 }
 
 /// Where a row read from a PDF is: its page and each cell's box.
