@@ -132,8 +132,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        29,
-        "21 PDFs and the 8 texts the form PDFs were drawn from"
+        31,
+        "22 PDFs and the 9 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -153,6 +153,8 @@ fn a_directory_of_pdfs_reports_every_file() {
         "ruled_lines.txt",
         "borderless.pdf",
         "borderless.txt",
+        "office_export.pdf",
+        "office_export.txt",
     ];
     for d in docs {
         let source = d["source"].as_str().unwrap();
@@ -256,6 +258,33 @@ fn the_form_pdfs_give_the_records_of_their_text() {
     // No rules at all: columns from how the text lines up.
     let r = same_records("borderless");
     assert_eq!(r["forms"][0]["funds"][0]["executed"]["value"], "4071.87");
+}
+
+/// An office-suite export: simple TrueType subsets, text written in no
+/// reading order, the table continued on a second page that repeats its
+/// header row. The records are those of its text, where the repeated header
+/// follows a blank line as a text extraction gives it.
+#[test]
+fn an_office_export_out_of_reading_order_gives_the_records_of_its_text() {
+    let pages = read("office_export.pdf", None).unwrap();
+    assert_eq!(pages.len(), 2);
+    // Content order is not reading order: baselines go up as often as down.
+    let ups = pages[0]
+        .glyphs
+        .windows(2)
+        .filter(|w| w[1].y > w[0].y + 1.0)
+        .count();
+    assert!(ups > 20, "only {ups} glyphs above their predecessor");
+    let bytes = fixture("office_export.pdf");
+    let simple = String::from_utf8_lossy(&bytes).contains("/Subtype /TrueType");
+    assert!(simple, "the fixture uses a simple TrueType font");
+    let r = same_records("office_export");
+    let form = &r["forms"][0];
+    let indicators = form["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 21);
+    assert!(indicators.iter().all(|i| i["name"] != "三级指标"));
+    assert_eq!(form["total_score"]["value"], "98.30");
+    assert_eq!(r["findings"], serde_json::json!([]));
 }
 
 /// A table without rules (002's funds block: labels left-aligned, headers
