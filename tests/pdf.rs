@@ -251,10 +251,10 @@ fn the_form_pdfs_give_the_records_of_their_text() {
     let r = same_records("rotated");
     assert_eq!(r["forms"].as_array().unwrap().len(), 2);
     assert_eq!(r["forms"][1]["funds"][0]["executed"]["value"], "4071.87");
-    // Ruled with stroked lines (page 1) and with thin filled bars (page 2),
-    // merged cells included.
+    // Ruled with stroked lines (page 1), with thin filled bars (page 2) and
+    // with thin filled outlines (page 3), merged cells included.
     let r = same_records("ruled_lines");
-    assert_eq!(r["forms"].as_array().unwrap().len(), 2);
+    assert_eq!(r["forms"].as_array().unwrap().len(), 3);
     // No rules at all: columns from how the text lines up.
     let r = same_records("borderless");
     assert_eq!(r["forms"][0]["funds"][0]["executed"]["value"], "4071.87");
@@ -329,7 +329,7 @@ fn a_borderless_table_is_split_into_columns_by_alignment() {
 fn merged_cells_of_a_table_ruled_with_lines_keep_their_span() {
     let doc =
         jixiao_extract::read_file(std::path::Path::new("fixtures/pdf/ruled_lines.pdf")).unwrap();
-    for page in [1, 2] {
+    for page in [1, 2, 3] {
         let rows: Vec<_> = doc.geometry.iter().filter(|g| g.page == page).collect();
         assert_eq!(rows.len(), 7, "page {page}");
         // The project name spans columns 1 to 7.

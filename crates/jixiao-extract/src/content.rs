@@ -338,6 +338,8 @@ struct Interpreter<'a> {
     /// The path's current point and its subpath's start, in page space.
     point: Option<(f64, f64)>,
     start: Option<(f64, f64)>,
+    /// Corners of the current path's straight subpaths, the last one open.
+    outlines: Vec<Vec<(f64, f64)>>,
     depth: usize,
 }
 
@@ -363,6 +365,30 @@ fn axis_segment((x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Option<Rect> {
     } else {
         None
     }
+}
+
+/// The rectangle that a closed straight subpath outlines, if it is one:
+/// four corners (a fifth back at the first is allowed), each side along
+/// an axis.
+fn outline_rect(points: &[(f64, f64)]) -> Option<Rect> {
+    let same = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() < 0.01 && (a.1 - b.1).abs() < 0.01;
+    let corners = match points {
+        [first @ .., last] if points.len() == 5 && same(points[0], *last) => first,
+        _ => points,
+    };
+    if corners.len() != 4 {
+        return None;
+    }
+    let along_axis = (0..4).all(|k| {
+        let (a, b) = (corners[k], corners[(k + 1) % 4]);
+        ((a.0 - b.0).abs() < 0.01) != ((a.1 - b.1).abs() < 0.01)
+    });
+    along_axis.then(|| Rect {
+        x0: corners.iter().map(|p| p.0).fold(f64::MAX, f64::min),
+        y0: corners.iter().map(|p| p.1).fold(f64::MAX, f64::min),
+        x1: corners.iter().map(|p| p.0).fold(f64::MIN, f64::max),
+        y1: corners.iter().map(|p| p.1).fold(f64::MIN, f64::max),
+    })
 }
 
 /// A thin rectangle (a rule drawn as a filled bar) as its middle line.
@@ -504,16 +530,24 @@ impl Interpreter<'_> {
                     let p = apply(&gs.ctm, a[0], a[1]);
                     self.point = Some(p);
                     self.start = Some(p);
+                    self.outlines.push(vec![p]);
                 }
                 "l" if a.len() == 2 => {
                     let p = apply(&gs.ctm, a[0], a[1]);
                     if let Some(line) = self.point.and_then(|from| axis_segment(from, p)) {
                         self.path_lines.push(line);
                     }
+                    if let Some(outline) = self.outlines.last_mut() {
+                        outline.push(p);
+                    }
                     self.point = Some(p);
                 }
                 // A curve rules nothing; its end is the new point.
                 "c" | "v" | "y" if a.len() >= 2 => {
+                    // A curved subpath outlines no rectangle.
+                    if let Some(outline) = self.outlines.last_mut() {
+                        outline.clear();
+                    }
                     self.point = Some(apply(&gs.ctm, a[a.len() - 2], a[a.len() - 1]));
                 }
                 "h" => self.close_subpath(),
@@ -521,6 +555,14 @@ impl Interpreter<'_> {
                     if matches!(op.operator.as_str(), "s" | "b" | "b*") {
                         self.close_subpath();
                     }
+                    if !matches!(op.operator.as_str(), "S" | "s") {
+                        // A filled outline with four straight sides is a
+                        // rectangle drawn segment by segment.
+                        let outlines = std::mem::take(&mut self.outlines);
+                        self.path_rects
+                            .extend(outlines.iter().filter_map(|o| outline_rect(o)));
+                    }
+                    self.outlines.clear();
                     for rect in self.path_rects.drain(..) {
                         match thin_rule(&rect) {
                             Some(rule) => self.page.rules.push(rule),
@@ -537,6 +579,7 @@ impl Interpreter<'_> {
                     self.start = None;
                 }
                 "n" => {
+                    self.outlines.clear();
                     self.path_rects.clear();
                     self.path_lines.clear();
                     self.point = None;
@@ -737,6 +780,7 @@ pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
             path_lines: Vec::new(),
             point: None,
             start: None,
+            outlines: Vec::new(),
             depth: 0,
         };
         it.run(&content, resources, base)?;
@@ -774,6 +818,19 @@ mod tests {
         assert_eq!(size, (842.0, 595.0));
         assert_eq!(apply(&m, 0.0, 0.0), (842.0, 0.0));
         assert_eq!(page_turn(360.0, (1.0, 2.0)), (IDENTITY, (1.0, 2.0)));
+    }
+
+    #[test]
+    fn a_closed_straight_outline_with_four_sides_is_a_rectangle() {
+        let square = [(1.0, 2.0), (5.0, 2.0), (5.0, 2.5), (1.0, 2.5)];
+        let r = outline_rect(&square).unwrap();
+        assert_eq!((r.x0, r.y0, r.x1, r.y1), (1.0, 2.0, 5.0, 2.5));
+        let closed = [(1.0, 2.0), (1.0, 9.0), (4.0, 9.0), (4.0, 2.0), (1.0, 2.0)];
+        assert!(outline_rect(&closed).is_some());
+        // A slanted side, a triangle, a bare line: no rectangle.
+        assert!(outline_rect(&[(0.0, 0.0), (5.0, 1.0), (5.0, 3.0), (0.0, 3.0)]).is_none());
+        assert!(outline_rect(&[(0.0, 0.0), (5.0, 0.0), (5.0, 3.0)]).is_none());
+        assert!(outline_rect(&[(0.0, 0.0), (5.0, 0.0)]).is_none());
     }
 
     #[test]
