@@ -132,8 +132,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        31,
-        "22 PDFs and the 9 texts the form PDFs were drawn from"
+        33,
+        "23 PDFs and the 10 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -155,6 +155,8 @@ fn a_directory_of_pdfs_reports_every_file() {
         "borderless.txt",
         "office_export.pdf",
         "office_export.txt",
+        "libreoffice.pdf",
+        "libreoffice.txt",
     ];
     for d in docs {
         let source = d["source"].as_str().unwrap();
@@ -284,6 +286,24 @@ fn an_office_export_out_of_reading_order_gives_the_records_of_its_text() {
     assert_eq!(indicators.len(), 21);
     assert!(indicators.iter().all(|i| i["name"] != "三级指标"));
     assert_eq!(form["total_score"]["value"], "98.30");
+    assert_eq!(r["findings"], serde_json::json!([]));
+}
+
+/// A real producer: 002 typed into a spreadsheet and exported by LibreOffice
+/// Calc (simple TrueType subsets, cell borders as lines, the table across
+/// three pages) gives the records of the text it was typed from.
+#[test]
+fn a_libreoffice_calc_export_gives_the_records_of_its_text() {
+    let bytes = fixture("libreoffice.pdf");
+    // /Producer (LibreOffice 7.4), written as UTF-16BE hex.
+    let producer = "004C0069006200720065004F0066006600690063006500";
+    assert!(String::from_utf8_lossy(&bytes).contains(producer));
+    assert_eq!(read("libreoffice.pdf", None).unwrap().len(), 3);
+    let r = same_records("libreoffice");
+    let form = &r["forms"][0];
+    assert_eq!(form["indicators"].as_array().unwrap().len(), 21);
+    assert_eq!(form["total_score"]["value"], "98.30");
+    assert_eq!(form["funds"][0]["executed"]["value"], "4071.87");
     assert_eq!(r["findings"], serde_json::json!([]));
 }
 
