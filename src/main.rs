@@ -53,6 +53,60 @@ enum Command {
     },
     /// List the check ids with what each recomputes.
     Checks,
+    /// The archive of past evaluations (SQLite by default, PostgreSQL when shared).
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+}
+
+/// Where the archive is: a SQLite file, or a postgres:// URL.
+#[derive(clap::Args)]
+struct DbArg {
+    /// SQLite file (created if missing) or postgres://user@host/db URL.
+    #[arg(
+        long,
+        value_name = "FILE_OR_URL",
+        env = "JIXIAO_DB",
+        default_value = "jixiao.sqlite"
+    )]
+    db: String,
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Read files or directories and store their records, findings and unmapped cells.
+    ///
+    /// Each document is stored in one transaction. The same bytes again change nothing;
+    /// the same bytes read by a newer jixiao replace their rows. Prints one line per file:
+    /// added, unchanged, replaced or failed.
+    Ingest {
+        /// Files or directories to ingest.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+        /// User password of encrypted PDFs.
+        #[arg(long, value_name = "PASSWORD")]
+        password: Option<String>,
+    },
+    /// A project's declared budgets, executed amounts, rates, scores and findings per year.
+    History {
+        /// Part of the project's name (full-width forms and spaces do not matter).
+        name: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Run an SQL query (for example on the views the README lists) and print its rows.
+    Query {
+        /// The SQL.
+        sql: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Row counts of the archive's tables.
+    Counts {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -93,6 +147,40 @@ fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// Reads and validates one file; a defect in a reader costs that file, not
+/// the batch. Returns the report and the bytes read (empty when unreadable).
+fn read_one(path: &Path, options: &jixiao_extract::ReadOptions) -> (DocumentReport, Vec<u8>) {
+    let shown = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let read = Err(jixiao_extract::ReadError::Io {
+                path: shown.clone(),
+                source: e,
+            });
+            return (DocumentReport::new(&shown, read), Vec::new());
+        }
+    };
+    let report = std::panic::catch_unwind(|| {
+        DocumentReport::new(
+            &shown,
+            jixiao_extract::read_bytes_with(&shown, &bytes, options),
+        )
+    })
+    .unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        DocumentReport::failure(
+            &shown,
+            format!("{shown}: internal error while reading ({why}); please report this file"),
+        )
+    });
+    (report, bytes)
+}
+
 fn check(
     paths: &[PathBuf],
     output: Option<&Path>,
@@ -114,24 +202,7 @@ fn check(
         .par_iter()
         .map(|f| {
             let _tick = Tick(&progress);
-            let shown = f.display().to_string();
-            // A defect in a reader must cost one file, not the batch.
-            std::panic::catch_unwind(|| {
-                DocumentReport::new(&shown, jixiao_extract::read_file_with(f, &options))
-            })
-            .unwrap_or_else(|panic| {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                DocumentReport::failure(
-                    &shown,
-                    format!(
-                        "{shown}: internal error while reading ({why}); please report this file"
-                    ),
-                )
-            })
+            read_one(f, &options).0
         })
         .collect();
     progress.finish_and_clear();
@@ -164,6 +235,137 @@ fn check(
     }
 }
 
+fn open_archive(db: &str) -> Result<jixiao_archive::Archive, ExitCode> {
+    jixiao_archive::Archive::open(db).map_err(|e| {
+        eprintln!("jixiao: cannot open the archive {db}: {e}");
+        ExitCode::from(1)
+    })
+}
+
+fn archive(command: ArchiveCommand) -> ExitCode {
+    match command {
+        ArchiveCommand::Ingest {
+            paths,
+            db,
+            password,
+        } => {
+            let mut archive = match open_archive(&db.db) {
+                Ok(a) => a,
+                Err(code) => return code,
+            };
+            let options = jixiao_extract::ReadOptions {
+                password,
+                ..jixiao_extract::ReadOptions::default()
+            };
+            let files = inputs(&paths);
+            let mut failed = false;
+            // Read a batch in parallel, then write it document by document.
+            for batch in files.chunks(64) {
+                let read: Vec<(DocumentReport, Vec<u8>)> =
+                    batch.par_iter().map(|f| read_one(f, &options)).collect();
+                for (report, bytes) in read {
+                    failed |= report.failed();
+                    let json = match serde_json::to_value(&report) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            eprintln!(
+                                "jixiao: {}: cannot serialise the report: {e}",
+                                report.source
+                            );
+                            failed = true;
+                            continue;
+                        }
+                    };
+                    match archive.ingest(&bytes, &json) {
+                        Ok(outcome) => println!(
+                            "{}\t{}\t{} forms\t{} findings{}",
+                            match outcome {
+                                jixiao_archive::Outcome::Added => "added",
+                                jixiao_archive::Outcome::Unchanged => "unchanged",
+                                jixiao_archive::Outcome::Replaced => "replaced",
+                            },
+                            report.source,
+                            report.forms.len(),
+                            report.findings.len(),
+                            if report.failed() {
+                                "\tunreadable (stored with its error)"
+                            } else {
+                                ""
+                            }
+                        ),
+                        Err(e) => {
+                            failed = true;
+                            println!("failed\t{}\t{e}", report.source);
+                        }
+                    }
+                }
+            }
+            if failed {
+                eprintln!("jixiao: some files could not be read or stored; see the lines above");
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        ArchiveCommand::History { name, db } => {
+            let mut archive = match open_archive(&db.db) {
+                Ok(a) => a,
+                Err(code) => return code,
+            };
+            match archive.history(&name) {
+                Ok(projects) if projects.is_empty() => {
+                    eprintln!("jixiao: no project in {} is named like «{name}»", db.db);
+                    ExitCode::from(1)
+                }
+                Ok(projects) => {
+                    for p in projects {
+                        println!("{}", p.to_text());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("jixiao: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        ArchiveCommand::Query { sql, db } => {
+            let mut archive = match open_archive(&db.db) {
+                Ok(a) => a,
+                Err(code) => return code,
+            };
+            match archive.query(&sql) {
+                Ok(table) => {
+                    print!("{}", table.to_text());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("jixiao: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        ArchiveCommand::Counts { db } => {
+            let mut archive = match open_archive(&db.db) {
+                Ok(a) => a,
+                Err(code) => return code,
+            };
+            match archive.counts() {
+                Ok(counts) => {
+                    for (table, n) in counts {
+                        println!("{table:15} {n}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("jixiao: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // A reader that panics (pdf-extract does on some fonts) is caught per
     // file and reported as that file's error; its message is in the report,
@@ -177,6 +379,7 @@ fn main() -> ExitCode {
             fail_on,
             password,
         } => check(&paths, output.as_deref(), fail_on, password),
+        Command::Archive(command) => archive(command),
         Command::Checks => {
             for (id, what) in jixiao_validate::CHECKS {
                 println!("{id:30} {what}");

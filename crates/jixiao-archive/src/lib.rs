@@ -1,0 +1,1123 @@
+//! The archive of past evaluations: every document's report stored as typed
+//! rows (documents, forms, funds rows, indicators and targets, declaration
+//! line items, budget-table rows and amounts, findings, unmapped cells) in
+//! SQLite by default or PostgreSQL when several people share one archive.
+//!
+//! - Each document is ingested in one transaction, so a process killed
+//!   mid-ingest leaves every document either whole or absent.
+//! - A document is known by the SHA-256 of its bytes: the same bytes again
+//!   change nothing; the same bytes read by a newer extractor (a different
+//!   report) replace the document's rows at once.
+//! - Amounts are stored as the exact decimal text printed, with the money
+//!   unit, and as integer fen (分) where that is exact — never as floats.
+//! - Forms about the same project are linked across documents and years
+//!   (same unit; names compared once year and stage marks are set aside),
+//!   and each link keeps its evidence.
+
+#![deny(missing_docs)]
+
+mod db;
+pub mod project;
+
+pub use db::{Conn, Dialect, Table, Val};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// What can go wrong with an archive.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// SQLite refused.
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused or could not be reached.
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// The archive holds something this version cannot use.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The schema this version writes; an archive made by another version is
+/// refused rather than half understood.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// Tables, in the order rows depend on each other. `{pk}` is the dialect's
+/// auto-numbered key.
+const TABLES: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id {pk},
+    sha256 TEXT NOT NULL UNIQUE,
+    report_sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    unit TEXT,
+    year BIGINT,
+    form_count BIGINT NOT NULL,
+    finding_count BIGINT NOT NULL,
+    error TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS projects (
+    id {pk},
+    unit TEXT NOT NULL,
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    UNIQUE (unit, key)
+);
+CREATE TABLE IF NOT EXISTS forms (
+    id {pk},
+    document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    title TEXT,
+    project_name TEXT,
+    project_id BIGINT REFERENCES projects(id),
+    link_evidence TEXT,
+    unit TEXT,
+    department TEXT,
+    year BIGINT,
+    evaluated_on TEXT,
+    money_unit TEXT,
+    declared_budget TEXT,
+    declared_budget_fen BIGINT,
+    adjusted_budget TEXT,
+    adjusted_budget_fen BIGINT,
+    executed TEXT,
+    executed_fen BIGINT,
+    execution_rate TEXT,
+    total_score TEXT,
+    grade TEXT,
+    cells_total BIGINT,
+    cells_unmapped BIGINT,
+    record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS funds_rows (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+    row_kind TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    initial_budget TEXT,
+    initial_budget_fen BIGINT,
+    adjusted_budget TEXT,
+    adjusted_budget_fen BIGINT,
+    executed TEXT,
+    executed_fen BIGINT,
+    weight TEXT,
+    execution_rate TEXT,
+    score TEXT
+);
+CREATE TABLE IF NOT EXISTS indicators (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    level1 TEXT,
+    level2 TEXT,
+    name TEXT,
+    target TEXT,
+    actual TEXT,
+    weight TEXT,
+    score TEXT,
+    deviation_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS line_items (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    line BIGINT NOT NULL,
+    project TEXT,
+    content TEXT,
+    detail TEXT,
+    amount TEXT,
+    amount_fen BIGINT,
+    unit_price TEXT,
+    quantity TEXT,
+    remark TEXT
+);
+CREATE TABLE IF NOT EXISTS budget_rows (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    line BIGINT NOT NULL,
+    side TEXT,
+    code TEXT,
+    name TEXT,
+    is_total BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS budget_amounts (
+    id {pk},
+    budget_row_id BIGINT NOT NULL REFERENCES budget_rows(id) ON DELETE CASCADE,
+    column_path TEXT NOT NULL,
+    amount TEXT,
+    amount_fen BIGINT
+);
+CREATE TABLE IF NOT EXISTS findings (
+    id {pk},
+    document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    form_id BIGINT REFERENCES forms(id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    check_id TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    field TEXT,
+    printed TEXT,
+    computed TEXT,
+    explained_by TEXT,
+    line BIGINT,
+    col BIGINT,
+    message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS unmapped (
+    id {pk},
+    document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    form_id BIGINT REFERENCES forms(id) ON DELETE CASCADE,
+    line BIGINT NOT NULL,
+    col BIGINT,
+    text TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS forms_document ON forms(document_id);
+CREATE INDEX IF NOT EXISTS forms_project ON forms(project_id);
+CREATE INDEX IF NOT EXISTS forms_kind_year ON forms(kind, year);
+CREATE INDEX IF NOT EXISTS funds_rows_form ON funds_rows(form_id);
+CREATE INDEX IF NOT EXISTS indicators_form ON indicators(form_id);
+CREATE INDEX IF NOT EXISTS line_items_form ON line_items(form_id);
+CREATE INDEX IF NOT EXISTS budget_rows_form ON budget_rows(form_id);
+CREATE INDEX IF NOT EXISTS budget_rows_code ON budget_rows(code);
+CREATE INDEX IF NOT EXISTS budget_amounts_row ON budget_amounts(budget_row_id);
+CREATE INDEX IF NOT EXISTS findings_document ON findings(document_id);
+CREATE INDEX IF NOT EXISTS findings_form ON findings(form_id);
+CREATE INDEX IF NOT EXISTS findings_severity ON findings(severity);
+CREATE INDEX IF NOT EXISTS unmapped_document ON unmapped(document_id);
+CREATE INDEX IF NOT EXISTS unmapped_form ON unmapped(form_id);
+";
+
+/// Views for the common questions (documented in the README). Written in
+/// SQL that SQLite and PostgreSQL both run.
+pub const VIEWS: &str = "
+DROP VIEW IF EXISTS findings_by_unit_year;
+CREATE VIEW findings_by_unit_year AS
+SELECT d.unit, d.year, f.severity, f.check_id, COUNT(*) AS findings
+FROM findings f JOIN documents d ON d.id = f.document_id
+GROUP BY d.unit, d.year, f.severity, f.check_id;
+DROP VIEW IF EXISTS execution_rates;
+CREATE VIEW execution_rates AS
+SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.evaluated_on,
+       fo.money_unit, fo.adjusted_budget, fo.executed, fo.execution_rate,
+       fo.adjusted_budget_fen, fo.executed_fen, fo.total_score, fo.grade,
+       d.source
+FROM forms fo
+JOIN projects p ON p.id = fo.project_id
+JOIN documents d ON d.id = fo.document_id
+WHERE fo.kind = 'self_evaluation';
+DROP VIEW IF EXISTS projects_with_errors;
+CREATE VIEW projects_with_errors AS
+SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.kind,
+       COUNT(*) AS errors, d.source
+FROM findings f
+JOIN forms fo ON fo.id = f.form_id
+JOIN projects p ON p.id = fo.project_id
+JOIN documents d ON d.id = fo.document_id
+WHERE f.severity = 'error'
+GROUP BY p.id, p.unit, p.name, fo.year, fo.kind, d.source;
+DROP VIEW IF EXISTS project_years;
+CREATE VIEW project_years AS
+SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.kind,
+       fo.project_name AS printed_name, fo.link_evidence, fo.money_unit,
+       fo.declared_budget, fo.declared_budget_fen,
+       fo.adjusted_budget, fo.executed, fo.executed_fen, fo.execution_rate,
+       fo.total_score, fo.grade, d.source
+FROM forms fo
+JOIN projects p ON p.id = fo.project_id
+JOIN documents d ON d.id = fo.document_id;
+";
+
+/// The tables whose rows an ingest writes, for counting.
+pub const TABLE_NAMES: [&str; 10] = [
+    "documents",
+    "projects",
+    "forms",
+    "funds_rows",
+    "indicators",
+    "line_items",
+    "budget_rows",
+    "budget_amounts",
+    "findings",
+    "unmapped",
+];
+
+/// What ingesting one document did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It was new.
+    Added,
+    /// The same bytes with the same report were there: nothing changed.
+    Unchanged,
+    /// The same bytes were there from another extraction: replaced.
+    Replaced,
+}
+
+/// An open archive.
+pub struct Archive {
+    conn: Box<dyn Conn>,
+}
+
+/// How a database is named on the command line: a `postgres://` or
+/// `postgresql://` URL, or else a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+impl Archive {
+    /// Opens (creating if needed) the archive at `db`: a SQLite file, or a
+    /// PostgreSQL URL.
+    pub fn open(db: &str) -> Result<Self, ArchiveError> {
+        let conn: Box<dyn Conn> = if is_postgres_url(db) {
+            let client = postgres::Client::connect(db, postgres::NoTls)?;
+            Box::new(db::Postgres(client))
+        } else {
+            let c = rusqlite::Connection::open(db)?;
+            c.busy_timeout(std::time::Duration::from_secs(30))?;
+            // WAL: a reader never blocks the ingest; a transaction cut off by a
+            // killed process is rolled back on the next open.
+            c.pragma_update(None, "journal_mode", "WAL")?;
+            c.pragma_update(None, "synchronous", "NORMAL")?;
+            c.pragma_update(None, "foreign_keys", "ON")?;
+            Box::new(db::Sqlite(c))
+        };
+        let mut archive = Archive { conn };
+        archive.init()?;
+        Ok(archive)
+    }
+
+    /// Which backend the archive is on.
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
+    fn init(&mut self) -> Result<(), ArchiveError> {
+        let pk = match self.dialect() {
+            Dialect::Sqlite => "INTEGER PRIMARY KEY",
+            Dialect::Postgres => "BIGSERIAL PRIMARY KEY",
+        };
+        self.begin()?;
+        let result = (|| {
+            if self.dialect() == Dialect::Postgres {
+                // Two first ingests at once must not both create the schema.
+                self.conn
+                    .batch("SELECT pg_advisory_xact_lock(7385012345)")?;
+            }
+            self.conn.batch(&TABLES.replace("{pk}", pk))?;
+            let version = self
+                .conn
+                .query("SELECT value FROM meta WHERE key = 'schema_version'", &[])?;
+            match version.rows.first().and_then(|r| r[0].text()) {
+                None => {
+                    self.conn.exec(
+                        "INSERT INTO meta (key, value) VALUES ('schema_version', $1)",
+                        &[SCHEMA_VERSION.into()],
+                    )?;
+                }
+                Some(v) if v == SCHEMA_VERSION => {}
+                Some(v) => {
+                    return Err(ArchiveError::Invalid(format!(
+                        "the archive has schema version {v}; this jixiao writes version {SCHEMA_VERSION}"
+                    )))
+                }
+            }
+            self.conn.batch(VIEWS)
+        })();
+        self.end(result)
+    }
+
+    fn begin(&mut self) -> Result<(), ArchiveError> {
+        match self.dialect() {
+            // Take the write lock at once, so two writers never deadlock.
+            Dialect::Sqlite => self.conn.batch("BEGIN IMMEDIATE"),
+            Dialect::Postgres => self.conn.batch("BEGIN"),
+        }
+    }
+
+    fn end<T>(&mut self, result: Result<T, ArchiveError>) -> Result<T, ArchiveError> {
+        match result {
+            Ok(v) => {
+                self.conn.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Ingests one document's report (the JSON of a `DocumentReport`), read
+    /// from `bytes`, in one transaction.
+    pub fn ingest(&mut self, bytes: &[u8], report: &Value) -> Result<Outcome, ArchiveError> {
+        let sha = hex(&Sha256::digest(bytes));
+        let mut stable = report.clone();
+        if let Some(o) = stable.as_object_mut() {
+            // The same bytes under another name are the same document.
+            o.remove("source");
+        }
+        let report_sha = hex(&Sha256::digest(stable.to_string().as_bytes()));
+        self.begin()?;
+        let result = self.ingest_in_transaction(&sha, &report_sha, report);
+        self.end(result)
+    }
+
+    fn ingest_in_transaction(
+        &mut self,
+        sha: &str,
+        report_sha: &str,
+        report: &Value,
+    ) -> Result<Outcome, ArchiveError> {
+        let known = self.conn.query(
+            "SELECT id, report_sha256 FROM documents WHERE sha256 = $1",
+            &[sha.into()],
+        )?;
+        let outcome = match known.rows.first() {
+            Some(row) if row[1].text().as_deref() == Some(report_sha) => {
+                return Ok(Outcome::Unchanged)
+            }
+            Some(row) => {
+                self.conn
+                    .exec("DELETE FROM documents WHERE id = $1", &[row[0].clone()])?;
+                Outcome::Replaced
+            }
+            None => Outcome::Added,
+        };
+        Ingest::new(self.conn.as_mut(), report).run(sha, report_sha)?;
+        Ok(outcome)
+    }
+
+    /// Runs a query (the views and example queries of the README, or any
+    /// other) and returns its rows.
+    pub fn query(&mut self, sql: &str) -> Result<Table, ArchiveError> {
+        self.conn.query(sql, &[])
+    }
+
+    /// Row counts of every table an ingest writes.
+    pub fn counts(&mut self) -> Result<Vec<(&'static str, i64)>, ArchiveError> {
+        TABLE_NAMES
+            .iter()
+            .map(|t| {
+                let table = self.conn.query(&format!("SELECT COUNT(*) FROM {t}"), &[])?;
+                Ok((*t, table.rows[0][0].int().unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    /// Every project whose key or printed name contains `name` (compared
+    /// folded: full-width forms and whitespace do not matter), with each
+    /// of its forms by year.
+    pub fn history(&mut self, name: &str) -> Result<Vec<ProjectHistory>, ArchiveError> {
+        let needle = project::fold(name);
+        let projects = self.conn.query(
+            "SELECT DISTINCT p.id, p.unit, p.name, p.key FROM projects p \
+             LEFT JOIN forms fo ON fo.project_id = p.id \
+             WHERE p.key LIKE '%' || $1 || '%' OR fo.project_name LIKE '%' || $1 || '%' \
+             ORDER BY p.id",
+            &[needle.into()],
+        )?;
+        let mut out = Vec::new();
+        for p in &projects.rows {
+            let forms = self.conn.query(
+                "SELECT fo.id, fo.year, fo.evaluated_on, fo.kind, d.source, fo.project_name, \
+                        fo.link_evidence, fo.money_unit, fo.declared_budget, fo.adjusted_budget, \
+                        fo.executed, fo.execution_rate, fo.total_score, fo.grade, \
+                        fo.declared_budget_fen, fo.adjusted_budget_fen, fo.executed_fen \
+                 FROM forms fo JOIN documents d ON d.id = fo.document_id \
+                 WHERE fo.project_id = $1 \
+                 ORDER BY COALESCE(fo.year, CAST(SUBSTR(fo.evaluated_on, 1, 4) AS BIGINT)), \
+                          fo.kind, d.source, fo.ordinal",
+                &[p[0].clone()],
+            )?;
+            let mut entries = Vec::new();
+            for f in &forms.rows {
+                let findings = self.conn.query(
+                    "SELECT severity, check_id, message FROM findings \
+                     WHERE form_id = $1 ORDER BY ordinal",
+                    &[f[0].clone()],
+                )?;
+                entries.push(HistoryEntry {
+                    year: f[1].int(),
+                    evaluated_on: f[2].text(),
+                    kind: f[3].shown(),
+                    source: f[4].shown(),
+                    printed_name: f[5].shown(),
+                    link_evidence: f[6].shown(),
+                    money_unit: f[7].text(),
+                    declared_budget: Money::new(f[8].text(), f[14].int()),
+                    adjusted_budget: Money::new(f[9].text(), f[15].int()),
+                    executed: Money::new(f[10].text(), f[16].int()),
+                    execution_rate: f[11].text(),
+                    total_score: f[12].text(),
+                    grade: f[13].text(),
+                    findings: findings
+                        .rows
+                        .iter()
+                        .map(|r| (r[0].shown(), r[1].shown(), r[2].shown()))
+                        .collect(),
+                });
+            }
+            out.push(ProjectHistory {
+                unit: p[1].shown(),
+                name: p[2].shown(),
+                key: p[3].shown(),
+                entries,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// One project across years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectHistory {
+    /// Its unit.
+    pub unit: String,
+    /// The name it was first seen under.
+    pub name: String,
+    /// The key its forms are linked by.
+    pub key: String,
+    /// Its forms, by year.
+    pub entries: Vec<HistoryEntry>,
+}
+
+/// An amount as printed, and in fen (分) when that is exact.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Money {
+    /// The printed value (without thousands separators).
+    pub printed: Option<String>,
+    /// The same in fen.
+    pub fen: Option<i64>,
+}
+
+impl Money {
+    fn new(printed: Option<String>, fen: Option<i64>) -> Self {
+        Money { printed, fen }
+    }
+
+    /// The amount in 万元, exactly (`37.13` for 371,300 元).
+    pub fn wan_yuan(&self) -> Option<Decimal> {
+        self.fen
+            .map(|f| (Decimal::from(f) / Decimal::from(1_000_000)).normalize())
+    }
+}
+
+/// One form of a project's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// The year the form is for, when it prints one.
+    pub year: Option<i64>,
+    /// When it was evaluated (older self-evaluations print only this).
+    pub evaluated_on: Option<String>,
+    /// `self_evaluation` or `declaration`.
+    pub kind: String,
+    /// The document it is in.
+    pub source: String,
+    /// The name as printed.
+    pub printed_name: String,
+    /// Why it is linked to the project.
+    pub link_evidence: String,
+    /// `yuan` or `wan_yuan`.
+    pub money_unit: Option<String>,
+    /// Declared 当年预算 (declarations).
+    pub declared_budget: Money,
+    /// 全年预算数 (self-evaluations).
+    pub adjusted_budget: Money,
+    /// 全年执行数.
+    pub executed: Money,
+    /// 执行率, as printed.
+    pub execution_rate: Option<String>,
+    /// 总分.
+    pub total_score: Option<String>,
+    /// 评分等级.
+    pub grade: Option<String>,
+    /// Its findings: severity, check id, message.
+    pub findings: Vec<(String, String, String)>,
+}
+
+impl ProjectHistory {
+    /// The history as text, a block per project and a line per form.
+    pub fn to_text(&self) -> String {
+        let unit_name = |u: &Option<String>| match u.as_deref() {
+            Some("wan_yuan") => "万元",
+            Some("yuan") => "元",
+            _ => "",
+        };
+        let mut out = format!("{} — {}\n", self.name, self.unit);
+        for e in &self.entries {
+            let year = match (e.year, &e.evaluated_on) {
+                (Some(y), _) => y.to_string(),
+                (None, Some(d)) => format!("? (evaluated {d})"),
+                (None, None) => "?".to_string(),
+            };
+            let unit = unit_name(&e.money_unit);
+            // Amounts in 元 are also given in 万元, so years compare at a glance.
+            let money = |label: &str, v: &Money| match (&v.printed, v.wan_yuan()) {
+                (Some(p), Some(w)) if unit == "元" => format!(" {label} {p} 元 (= {w} 万元)"),
+                (Some(p), _) => format!(" {label} {p} {unit}"),
+                _ => String::new(),
+            };
+            out += &format!(
+                "  {year}  {}{}{}{}{}{}{}  [{}]\n",
+                match e.kind.as_str() {
+                    "declaration" => "申报",
+                    "self_evaluation" => "自评",
+                    other => other,
+                },
+                money("当年预算", &e.declared_budget),
+                money("全年预算数", &e.adjusted_budget),
+                money("全年执行数", &e.executed),
+                e.execution_rate
+                    .as_ref()
+                    .map(|r| format!(" 执行率 {r}%"))
+                    .unwrap_or_default(),
+                e.total_score
+                    .as_ref()
+                    .map(|s| format!(" 总分 {s}"))
+                    .unwrap_or_default(),
+                e.grade
+                    .as_ref()
+                    .map(|g| format!(" 等级 {g}"))
+                    .unwrap_or_default(),
+                e.source,
+            );
+            out += &format!(
+                "      printed as «{}»; {}\n",
+                e.printed_name, e.link_evidence
+            );
+            for (severity, check, message) in &e.findings {
+                out += &format!("      {severity} {check}: {message}\n");
+            }
+        }
+        out
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn int(v: &Value) -> Option<i64> {
+    v.as_i64()
+}
+
+/// Fen (分) per printed unit.
+fn fen_per(unit: Option<&str>) -> Option<Decimal> {
+    match unit {
+        Some("wan_yuan") => Some(Decimal::from(1_000_000)),
+        Some("yuan") => Some(Decimal::from(100)),
+        _ => None,
+    }
+}
+
+/// A printed number (`{"value": "4072.13", …}`) as its exact text and, for
+/// money, as integer fen when that is exact.
+fn number(v: &Value, unit: Option<&str>) -> (Option<String>, Option<i64>) {
+    let Some(value) = v.get("value").and_then(Value::as_str) else {
+        return (None, None);
+    };
+    let fen = Decimal::from_str(value)
+        .ok()
+        .zip(fen_per(unit))
+        .and_then(|(d, per)| d.checked_mul(per))
+        .filter(|d| d.fract().is_zero())
+        .and_then(|d| i64::try_from(d.normalize()).ok());
+    (Some(value.to_string()), fen)
+}
+
+fn plain(v: &Value) -> Option<String> {
+    v.get("value").and_then(Value::as_str).map(str::to_string)
+}
+
+/// Writes one document's rows.
+struct Ingest<'a> {
+    conn: &'a mut dyn Conn,
+    report: &'a Value,
+}
+
+impl<'a> Ingest<'a> {
+    fn new(conn: &'a mut dyn Conn, report: &'a Value) -> Self {
+        Ingest { conn, report }
+    }
+
+    fn insert(&mut self, sql: &str, params: &[Val]) -> Result<i64, ArchiveError> {
+        let t = self.conn.query(&format!("{sql} RETURNING id"), params)?;
+        t.rows
+            .first()
+            .and_then(|r| r[0].int())
+            .ok_or_else(|| ArchiveError::Invalid("an insert returned no id".into()))
+    }
+
+    fn run(mut self, sha: &str, report_sha: &str) -> Result<(), ArchiveError> {
+        let empty = Vec::new();
+        let forms = self.report["forms"].as_array().unwrap_or(&empty);
+        let findings = self.report["findings"].as_array().unwrap_or(&empty);
+        let errors = self.report["errors"].as_array().unwrap_or(&empty);
+        let unit = document_unit(forms);
+        let year = most_common(forms.iter().filter_map(|f| int(&f["year"])));
+        let error = (!errors.is_empty()).then(|| {
+            errors
+                .iter()
+                .filter_map(|e| e["message"].as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+        let document_id = self.insert(
+            "INSERT INTO documents (sha256, report_sha256, source, kind, unit, year, \
+             form_count, finding_count, error, ingested_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[
+                sha.into(),
+                report_sha.into(),
+                self.report["source"].as_str().unwrap_or("").into(),
+                document_kind(forms, !errors.is_empty()).into(),
+                unit.clone().into(),
+                year.into(),
+                (forms.len() as i64).into(),
+                (findings.len() as i64).into(),
+                error.into(),
+                now.into(),
+            ],
+        )?;
+        let mut form_ids = Vec::with_capacity(forms.len());
+        for (ordinal, form) in forms.iter().enumerate() {
+            let id = self.form(document_id, ordinal, form, unit.as_deref())?;
+            form_ids.push(id);
+        }
+        for (ordinal, f) in findings.iter().enumerate() {
+            let form_id = f["form"]
+                .as_u64()
+                .and_then(|k| form_ids.get(k as usize).copied());
+            self.conn.exec(
+                "INSERT INTO findings (document_id, form_id, ordinal, check_id, severity, field, \
+                 printed, computed, explained_by, line, col, message) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    document_id.into(),
+                    form_id.into(),
+                    (ordinal as i64).into(),
+                    text(&f["check"]).into(),
+                    text(&f["severity"]).into(),
+                    text(&f["field"]).into(),
+                    text(&f["printed"]).into(),
+                    text(&f["computed"]).into(),
+                    text(&f["explained_by"]).into(),
+                    int(&f["location"]["line"]).into(),
+                    int(&f["location"]["column"]).into(),
+                    text(&f["message"]).into(),
+                ],
+            )?;
+        }
+        // Lines no reader recognised belong to the document, not a form.
+        for span in self.report["unrecognized"].as_array().unwrap_or(&empty) {
+            let line = int(&span["start"])
+                .or_else(|| int(&span["line"]))
+                .unwrap_or(0);
+            let shown = span
+                .get("text")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| span.to_string());
+            self.conn.exec(
+                "INSERT INTO unmapped (document_id, form_id, line, col, text, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    document_id.into(),
+                    Val::Int(None),
+                    line.into(),
+                    Val::Int(None),
+                    shown.into(),
+                    "no reader recognises these lines".into(),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn form(
+        &mut self,
+        document_id: i64,
+        ordinal: usize,
+        form: &Value,
+        unit: Option<&str>,
+    ) -> Result<i64, ArchiveError> {
+        let kind = form["kind"].as_str().unwrap_or("unknown");
+        let money = form["unit"].as_str();
+        let total = form["funds"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["row"] == "total"));
+        let null = Value::Null;
+        let total = total.unwrap_or(&null);
+        let (declared, declared_fen) = number(&form["funds"]["annual_budget"], money);
+        let (adjusted, adjusted_fen) = number(&total["adjusted_budget"], money);
+        let (executed, executed_fen) = number(&total["executed"], money);
+        let project_name = text(&form["project_name"]);
+        let link = match &project_name {
+            Some(name) if kind == "self_evaluation" || kind == "declaration" => {
+                Some(self.link(document_id, kind, name, unit.unwrap_or(""))?)
+            }
+            _ => None,
+        };
+        let org = text(&form["implementing_unit"]).or_else(|| text(&form["budget_unit"]));
+        let id = self.insert(
+            "INSERT INTO forms (document_id, ordinal, kind, line, title, project_name, project_id, \
+             link_evidence, unit, department, year, evaluated_on, money_unit, declared_budget, \
+             declared_budget_fen, adjusted_budget, adjusted_budget_fen, executed, executed_fen, \
+             execution_rate, total_score, grade, cells_total, cells_unmapped, record) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $23, $24, $25)",
+            &[
+                document_id.into(),
+                (ordinal as i64).into(),
+                kind.into(),
+                int(&form["location"]["line"]).unwrap_or(0).into(),
+                text(&form["title"]).into(),
+                project_name.clone().into(),
+                link.as_ref().map(|l| l.0).into(),
+                link.map(|l| l.1).into(),
+                org.into(),
+                text(&form["department"]).into(),
+                int(&form["year"]).into(),
+                text(&form["older"]["evaluated_on"]).into(),
+                money.map(str::to_string).into(),
+                declared.into(),
+                declared_fen.into(),
+                adjusted.into(),
+                adjusted_fen.into(),
+                executed.into(),
+                executed_fen.into(),
+                plain(&total["execution_rate"]).into(),
+                plain(&form["total_score"]).into(),
+                text(&form["grade"]).into(),
+                int(&form["cells"]["total"]).into(),
+                int(&form["cells"]["unmapped"]).into(),
+                form.to_string().into(),
+            ],
+        )?;
+        self.children(document_id, id, form, money)?;
+        Ok(id)
+    }
+
+    /// The project a form is about: the unit's project with the same key,
+    /// else the most similar long key (unless that project already has a
+    /// form of this kind in this document), else a new project. Returns
+    /// the project and the evidence of the link.
+    fn link(
+        &mut self,
+        document_id: i64,
+        kind: &str,
+        name: &str,
+        unit: &str,
+    ) -> Result<(i64, String), ArchiveError> {
+        let key = project::project_key(name);
+        let unit = project::unit_key(unit);
+        let same = self.conn.query(
+            "SELECT id FROM projects WHERE unit = $1 AND key = $2",
+            &[unit.clone().into(), key.clone().into()],
+        )?;
+        if let Some(id) = same.rows.first().and_then(|r| r[0].int()) {
+            return Ok((
+                id,
+                format!("same unit, same name once year/stage marks and full-width forms are set aside («{key}»)"),
+            ));
+        }
+        let candidates = self.conn.query(
+            "SELECT id, key FROM projects WHERE unit = $1 ORDER BY id",
+            &[unit.clone().into()],
+        )?;
+        let mut best: Option<(f64, i64, String)> = None;
+        for row in &candidates.rows {
+            let (Some(id), Some(other)) = (row[0].int(), row[1].text()) else {
+                continue;
+            };
+            let Some(score) = project::similarity(&key, &other) else {
+                continue;
+            };
+            if score < project::SIMILAR || best.as_ref().is_some_and(|b| b.0 >= score) {
+                continue;
+            }
+            let taken = self.conn.query(
+                "SELECT 1 FROM forms WHERE project_id = $1 AND document_id = $2 AND kind = $3",
+                &[id.into(), document_id.into(), kind.into()],
+            )?;
+            if taken.rows.is_empty() {
+                best = Some((score, id, other));
+            }
+        }
+        if let Some((score, id, other)) = best {
+            return Ok((
+                id,
+                format!(
+                    "same unit, name «{key}» similar to «{other}» ({score:.2}; at least {} needed)",
+                    project::SIMILAR
+                ),
+            ));
+        }
+        let id = self.insert(
+            "INSERT INTO projects (unit, key, name) VALUES ($1, $2, $3)",
+            &[unit.into(), key.into(), name.into()],
+        )?;
+        Ok((id, "first seen here".to_string()))
+    }
+
+    fn children(
+        &mut self,
+        document_id: i64,
+        form_id: i64,
+        form: &Value,
+        money: Option<&str>,
+    ) -> Result<(), ArchiveError> {
+        let empty = Vec::new();
+        let list = |k: &str| form[k].as_array().unwrap_or(&empty);
+        for row in form["funds"].as_array().unwrap_or(&empty) {
+            let (initial, initial_fen) = number(&row["initial_budget"], money);
+            let (adjusted, adjusted_fen) = number(&row["adjusted_budget"], money);
+            let (executed, executed_fen) = number(&row["executed"], money);
+            self.conn.exec(
+                "INSERT INTO funds_rows (form_id, row_kind, line, initial_budget, \
+                 initial_budget_fen, adjusted_budget, adjusted_budget_fen, executed, \
+                 executed_fen, weight, execution_rate, score) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    form_id.into(),
+                    text(&row["row"]).into(),
+                    int(&row["line"]).unwrap_or(0).into(),
+                    initial.into(),
+                    initial_fen.into(),
+                    adjusted.into(),
+                    adjusted_fen.into(),
+                    executed.into(),
+                    executed_fen.into(),
+                    plain(&row["weight"]).into(),
+                    plain(&row["execution_rate"]).into(),
+                    plain(&row["score"]).into(),
+                ],
+            )?;
+        }
+        let measure = |v: &Value| text(&v["text"]);
+        let indicators = list("indicators").iter().map(|i| ("indicator", i));
+        let targets = list("targets").iter().map(|t| ("target", t));
+        for (ordinal, (kind, i)) in indicators.chain(targets).enumerate() {
+            let target = if kind == "target" {
+                measure(&i["value"])
+            } else {
+                measure(&i["target"])
+            };
+            self.conn.exec(
+                "INSERT INTO indicators (form_id, ordinal, kind, line, level1, level2, name, \
+                 target, actual, weight, score, deviation_reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    form_id.into(),
+                    (ordinal as i64).into(),
+                    kind.into(),
+                    int(&i["line"]).unwrap_or(0).into(),
+                    text(&i["level1"]).into(),
+                    text(&i["level2"]).into(),
+                    text(&i["name"]).into(),
+                    target.into(),
+                    measure(&i["actual"]).into(),
+                    plain(&i["weight"]).into(),
+                    plain(&i["score"]).into(),
+                    text(&i["deviation_reason"]).into(),
+                ],
+            )?;
+        }
+        for (ordinal, item) in list("line_items").iter().enumerate() {
+            let (amount, amount_fen) = number(&item["amount"], money);
+            self.conn.exec(
+                "INSERT INTO line_items (form_id, ordinal, line, project, content, detail, \
+                 amount, amount_fen, unit_price, quantity, remark) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[
+                    form_id.into(),
+                    (ordinal as i64).into(),
+                    int(&item["line"]).unwrap_or(0).into(),
+                    text(&item["project"]).into(),
+                    text(&item["content"]).into(),
+                    text(&item["detail"]).into(),
+                    amount.into(),
+                    amount_fen.into(),
+                    plain(&item["unit_price"]).into(),
+                    plain(&item["quantity"]).into(),
+                    text(&item["remark"]).into(),
+                ],
+            )?;
+        }
+        let paths: Vec<String> = list("columns")
+            .iter()
+            .map(|c| c["path"].as_str().unwrap_or("").to_string())
+            .collect();
+        for (ordinal, row) in list("rows").iter().enumerate() {
+            let row_id = self.insert(
+                "INSERT INTO budget_rows (form_id, ordinal, line, side, code, name, is_total) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    form_id.into(),
+                    (ordinal as i64).into(),
+                    int(&row["line"]).unwrap_or(0).into(),
+                    text(&row["side"]).into(),
+                    text(&row["code"]).into(),
+                    text(&row["name"]).into(),
+                    i64::from(row["total"].as_bool().unwrap_or(false)).into(),
+                ],
+            )?;
+            for (k, amount) in row["amounts"]
+                .as_array()
+                .unwrap_or(&empty)
+                .iter()
+                .enumerate()
+            {
+                if amount.is_null() {
+                    continue;
+                }
+                let (value, fen) = number(amount, money);
+                self.conn.exec(
+                    "INSERT INTO budget_amounts (budget_row_id, column_path, amount, amount_fen) \
+                     VALUES ($1, $2, $3, $4)",
+                    &[
+                        row_id.into(),
+                        paths.get(k).cloned().unwrap_or_default().into(),
+                        value.into(),
+                        fen.into(),
+                    ],
+                )?;
+            }
+        }
+        for u in list("unmapped") {
+            self.conn.exec(
+                "INSERT INTO unmapped (document_id, form_id, line, col, text, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    document_id.into(),
+                    form_id.into(),
+                    int(&u["line"]).unwrap_or(0).into(),
+                    int(&u["column"]).into(),
+                    text(&u["text"]).unwrap_or_default().into(),
+                    text(&u["reason"]).unwrap_or_default().into(),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn most_common<T: std::hash::Hash + Eq + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: Vec<(T, usize)> = Vec::new();
+    let mut index: HashMap<T, usize> = HashMap::new();
+    for item in items {
+        match index.get(&item) {
+            Some(&k) => counts[k].1 += 1,
+            None => {
+                index.insert(item.clone(), counts.len());
+                counts.push((item, 1));
+            }
+        }
+    }
+    // The most frequent; of equals, the first seen.
+    let best = counts.iter().map(|c| c.1).max()?;
+    counts.into_iter().find(|c| c.1 == best).map(|c| c.0)
+}
+
+/// The unit a document is from: the name its forms print most often as
+/// 实施单位 or 预算单位 (glyphs garbled in some copies do not outvote the
+/// clean ones), or the 预算单位 its prose names.
+fn document_unit(forms: &[Value]) -> Option<String> {
+    let named = forms.iter().flat_map(|f| {
+        let mut names: Vec<String> = Vec::new();
+        for key in ["implementing_unit", "budget_unit"] {
+            if let Some(n) = text(&f[key]) {
+                names.push(project::unit_key(&n));
+            }
+        }
+        for section in f["sections"].as_array().into_iter().flatten() {
+            for p in section["paragraphs"].as_array().into_iter().flatten() {
+                let t = p["text"].as_str().unwrap_or("");
+                if let Some(rest) = t
+                    .strip_prefix("预算单位：")
+                    .or_else(|| t.strip_prefix("预算单位:"))
+                {
+                    names.push(project::unit_key(rest));
+                }
+            }
+        }
+        names
+    });
+    most_common(named.filter(|n| !n.is_empty()))
+}
+
+/// What a document is, from its forms.
+fn document_kind(forms: &[Value], failed: bool) -> &'static str {
+    let has = |k: &str| forms.iter().any(|f| f["kind"] == k);
+    if forms.is_empty() {
+        if failed {
+            "unreadable"
+        } else {
+            "empty"
+        }
+    } else if has("budget_table") || has("narrative") {
+        "budget_disclosure"
+    } else if has("declaration") && has("self_evaluation") {
+        "mixed"
+    } else if has("declaration") {
+        "declarations"
+    } else {
+        "self_evaluations"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_become_exact_fen_or_none() {
+        let v = serde_json::json!({"value": "4072.13"});
+        assert_eq!(
+            number(&v, Some("wan_yuan")),
+            (Some("4072.13".into()), Some(4_072_130_000))
+        );
+        let v = serde_json::json!({"value": "23035714.51"});
+        assert_eq!(
+            number(&v, Some("yuan")),
+            (Some("23035714.51".into()), Some(2_303_571_451))
+        );
+        // Three decimals of 元 are not a whole fen: text only.
+        let v = serde_json::json!({"value": "1.005"});
+        assert_eq!(number(&v, Some("yuan")), (Some("1.005".into()), None));
+        assert_eq!(number(&Value::Null, Some("yuan")), (None, None));
+    }
+
+    #[test]
+    fn the_most_frequent_unit_name_wins() {
+        let forms = serde_json::json!([
+            {"implementing_unit": "上海事市闵行区教育学院"},
+            {"implementing_unit": "上海市闵行区教育学院"},
+            {"implementing_unit": "上海市 闵行区教育学院"},
+        ]);
+        assert_eq!(
+            document_unit(forms.as_array().unwrap()).as_deref(),
+            Some("上海市闵行区教育学院")
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! The archive end to end: ingesting is idempotent, a newer extraction
+//! replaces a document's rows, a process killed mid-ingest leaves the
+//! archive consistent, projects are linked across years, and the README's
+//! example queries run (their output is snapshot-tested).
+
+use jixiao_archive::{Archive, Outcome};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn jixiao() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-archive-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("archive.sqlite")
+}
+
+fn ingest(db: &Path, paths: &[&str]) -> (Option<i32>, String) {
+    let out = jixiao()
+        .args(["archive", "ingest", "--db", db.to_str().unwrap()])
+        .args(paths)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+fn counts(db: &Path) -> Vec<(&'static str, i64)> {
+    Archive::open(db.to_str().unwrap())
+        .unwrap()
+        .counts()
+        .unwrap()
+}
+
+fn report_of(path: &str) -> serde_json::Value {
+    let doc = jixiao_report::DocumentReport::new(path, jixiao_extract::read_file(Path::new(path)));
+    serde_json::to_value(&doc).unwrap()
+}
+
+#[test]
+fn ingesting_everything_twice_gives_the_same_rows() {
+    let db = scratch("twice");
+    let (code, first) = ingest(&db, &["corpus", "fixtures/pdf"]);
+    // The bad PDFs are stored with their errors, and make the exit status 1.
+    assert_eq!(code, Some(1), "{first}");
+    assert_eq!(first.lines().filter(|l| l.starts_with("added")).count(), 38);
+    assert_eq!(
+        first.lines().filter(|l| l.contains("unreadable")).count(),
+        8
+    );
+    let once = counts(&db);
+    let (_, second) = ingest(&db, &["corpus", "fixtures/pdf"]);
+    assert!(
+        second.lines().all(|l| l.starts_with("unchanged")),
+        "{second}"
+    );
+    assert_eq!(counts(&db), once);
+    let rows: std::collections::HashMap<_, _> = once.into_iter().collect();
+    assert_eq!(rows["documents"], 38);
+    assert!(rows["forms"] > 180 && rows["indicators"] > 1000, "{rows:?}");
+    // The same bytes under another name are the same document.
+    let copy = db.with_file_name("copy.txt");
+    std::fs::copy("corpus/002_bc93ede7711070ab.txt", &copy).unwrap();
+    let (_, third) = ingest(&db, &[copy.to_str().unwrap()]);
+    assert!(third.starts_with("unchanged"), "{third}");
+}
+
+#[test]
+fn a_newer_extraction_replaces_the_rows_of_the_same_bytes() {
+    let db = scratch("replace");
+    let mut archive = Archive::open(db.to_str().unwrap()).unwrap();
+    let path = "corpus/003_fe87764352761340.txt";
+    let bytes = std::fs::read(path).unwrap();
+    let report = report_of(path);
+    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Added);
+    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Unchanged);
+    let before = archive.counts().unwrap();
+    // A later extractor that no longer finds the 0.01-point rate slip and
+    // reads one more indicator.
+    let mut newer = report.clone();
+    newer["findings"] = serde_json::json!([]);
+    let extra = newer["forms"][0]["indicators"][0].clone();
+    newer["forms"][0]["indicators"]
+        .as_array_mut()
+        .unwrap()
+        .push(extra);
+    assert_eq!(archive.ingest(&bytes, &newer).unwrap(), Outcome::Replaced);
+    let after: std::collections::HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
+    let before: std::collections::HashMap<_, _> = before.into_iter().collect();
+    assert_eq!(after["documents"], 1);
+    assert_eq!(after["forms"], before["forms"]);
+    assert_eq!(after["findings"], 0);
+    assert_eq!(after["indicators"], before["indicators"] + 1);
+    assert_eq!(after["projects"], before["projects"], "projects are kept");
+    // Back to the first extraction.
+    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Replaced);
+    let again: std::collections::HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
+    assert_eq!(again, before);
+}
+
+/// Every document in the archive is whole: its forms and findings are all
+/// there, the database is intact and no row points nowhere.
+fn assert_consistent(db: &Path) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let dangling: i64 = c
+        .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(dangling, 0);
+    let partial: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM documents d WHERE d.form_count <> \
+             (SELECT COUNT(*) FROM forms f WHERE f.document_id = d.id) \
+             OR d.finding_count <> (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(partial, 0, "a document is stored in part");
+}
+
+#[test]
+fn a_process_killed_mid_ingest_leaves_a_consistent_archive() {
+    let clean = scratch("kill-clean");
+    ingest(&clean, &["corpus", "fixtures/pdf"]);
+    let expected = counts(&clean);
+    let mut interrupted = 0;
+    for delay_ms in [30, 80, 150, 250, 400, 700] {
+        let db = scratch(&format!("kill-{delay_ms}"));
+        let mut child = jixiao()
+            .args(["archive", "ingest", "--db", db.to_str().unwrap()])
+            .args(["corpus", "fixtures/pdf"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            interrupted += 1;
+        }
+        // SIGKILL: no destructor, no rollback, no flush.
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if db.exists() {
+            assert_consistent(&db);
+        }
+        ingest(&db, &["corpus", "fixtures/pdf"]);
+        assert_consistent(&db);
+        assert_eq!(counts(&db), expected, "after a kill at {delay_ms} ms");
+    }
+    assert!(
+        interrupted > 0,
+        "no kill landed while the ingest was running"
+    );
+}
+
+fn corpus_archive(name: &str) -> PathBuf {
+    let db = scratch(name);
+    let (code, out) = ingest(&db, &["corpus"]);
+    assert_eq!(code, Some(0), "{out}");
+    db
+}
+
+#[test]
+fn history_follows_projects_across_years() {
+    let db = corpus_archive("history");
+    let run = |name: &str| {
+        let out = jixiao()
+            .args(["archive", "history", name, "--db", db.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let books = run("电子书包项目第五阶段");
+    // Declared in 2020, evaluated in 2021 in the older layout.
+    assert!(
+        books.contains("2020  申报 当年预算 4177600 元 (= 417.76 万元)"),
+        "{books}"
+    );
+    assert!(books.contains("? (evaluated 2021-06-16)  自评"), "{books}");
+    let recording = run("云录播的课堂");
+    // The 2024 form prints 课堂数学评价 for 课堂教学评价: linked by similarity.
+    assert!(recording.contains("similar to"), "{recording}");
+    assert!(
+        recording.contains("2020  申报 当年预算 371300 元"),
+        "{recording}"
+    );
+    assert!(
+        recording.contains("2024  自评 全年预算数 13.00 万元"),
+        "{recording}"
+    );
+    let training = run("教师培训");
+    assert!(training.contains("2020  申报") && training.contains("2024  自评"));
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("archive_history", format!("{books}\n{recording}\n{training}"));
+    });
+    // A name nobody printed is an error, not an empty success.
+    let none = jixiao()
+        .args([
+            "archive",
+            "history",
+            "不存在的项目",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(1));
+}
+
+/// The SQL blocks of the README that start with `-- example: NAME`.
+fn readme_examples() -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mut out = Vec::new();
+    for block in readme.split("```sql\n").skip(1) {
+        let sql = block.split("```").next().unwrap();
+        let name = sql
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("-- example: "))
+            .expect("every SQL block of the README names its example");
+        out.push((name.trim().to_string(), sql.to_string()));
+    }
+    out
+}
+
+#[test]
+fn the_readme_example_queries_run_and_match_their_snapshots() {
+    let db = corpus_archive("readme");
+    let mut archive = Archive::open(db.to_str().unwrap()).unwrap();
+    let examples = readme_examples();
+    assert_eq!(examples.len(), 5);
+    for (name, sql) in examples {
+        let table = archive
+            .query(&sql)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!table.rows.is_empty(), "{name} gives no rows on the corpus");
+        insta::with_settings!({
+            snapshot_path => "../snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("archive_{name}"), table.to_text());
+        });
+    }
+}
