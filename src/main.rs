@@ -260,7 +260,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             let files = inputs(&paths);
             let mut failed = false;
             // Read a batch in parallel, then write it document by document.
-            for batch in files.chunks(64) {
+            for batch in files.chunks(rayon::current_num_threads().max(1) * 2) {
                 let read: Vec<(DocumentReport, Vec<u8>)> =
                     batch.par_iter().map(|f| read_one(f, &options)).collect();
                 for (report, bytes) in read {
