@@ -53,6 +53,8 @@ enum Command {
     },
     /// List the check ids with what each recomputes.
     Checks,
+    /// Print the JSON Schema of the report that `check` writes.
+    Schema,
     /// The archive of past evaluations (SQLite by default, PostgreSQL when shared).
     #[command(subcommand)]
     Archive(ArchiveCommand),
@@ -380,6 +382,13 @@ fn main() -> ExitCode {
             password,
         } => check(&paths, output.as_deref(), fail_on, password),
         Command::Archive(command) => archive(command),
+        Command::Schema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&jixiao_report::schema()).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
         Command::Checks => {
             for (id, what) in jixiao_validate::CHECKS {
                 println!("{id:30} {what}");

@@ -4,7 +4,7 @@ use crate::number::{Measure, Num};
 use serde::Serialize;
 
 /// Where something is in the source text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Location {
     /// 1-based line.
     pub line: usize,
@@ -28,7 +28,7 @@ impl Location {
 }
 
 /// A span of source lines, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineSpan {
     /// First line.
     pub start: usize,
@@ -37,7 +37,7 @@ pub struct LineSpan {
 }
 
 /// Money unit the form's amounts are printed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MoneyUnit {
     /// 元
@@ -47,7 +47,7 @@ pub enum MoneyUnit {
 }
 
 /// Where a value that the form itself does not print legibly came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Printed in this form.
@@ -58,7 +58,7 @@ pub enum Source {
 }
 
 /// The two self-evaluation layouts in use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// 财政项目支出绩效自评表: funds block, goals, indicator table with 分值/得分.
@@ -68,7 +68,7 @@ pub enum Layout {
 }
 
 /// Which line of the funds block a row is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FundsLine {
     /// 年度资金总额
@@ -94,7 +94,7 @@ impl FundsLine {
 }
 
 /// One row of the funds block (项目资金).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FundsRow {
     /// Which row.
     pub row: FundsLine,
@@ -115,7 +115,7 @@ pub struct FundsRow {
 }
 
 /// 年度总体目标: what was planned and what was done.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Goals {
     /// 预期目标
     pub expected: Option<String>,
@@ -129,7 +129,7 @@ pub struct Goals {
 
 /// A weighted group of indicators with its printed subtotal, as the older
 /// layout prints them (`投入与管理 (36分)`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IndicatorGroup {
     /// `投入与管理`
     pub name: String,
@@ -138,7 +138,7 @@ pub struct IndicatorGroup {
 }
 
 /// One indicator row (三级指标 with its values).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Indicator {
     /// First source line of the indicator.
     pub line: usize,
@@ -175,22 +175,24 @@ pub struct Indicator {
 }
 
 /// A grade band printed by the form itself (`90（含）-100分为优秀`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct GradeBand {
     /// The grade.
     pub grade: String,
     /// Lowest score of the band, included.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schemars(with = "String")]
     pub min: rust_decimal::Decimal,
     /// Highest score of the band.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schemars(with = "String")]
     pub max: rust_decimal::Decimal,
     /// Whether `max` itself belongs to the band (only the top band).
     pub max_included: bool,
 }
 
 /// Fields only the older layout (项目绩效自我评价) prints.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OlderFields {
     /// 具体实施处（科室）
     pub office: Option<String>,
@@ -213,7 +215,7 @@ pub struct OlderFields {
 }
 
 /// A cell kept out of the typed fields, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Unmapped {
     /// Source line.
     pub line: usize,
@@ -226,7 +228,7 @@ pub struct Unmapped {
 }
 
 /// A field that the form should print but could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Missing {
     /// Path of the field in this form (`funds.total.initial_budget`).
     pub field: String,
@@ -236,7 +238,7 @@ pub struct Missing {
 
 /// Something the reader did to text that was not a clean table: joining a
 /// row split across a page, dropping a second text layer ….
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Repair {
     /// The line the repair is about.
     pub line: usize,
@@ -249,7 +251,7 @@ pub struct Repair {
 }
 
 /// How many source cells went where.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CellCount {
     /// Non-empty cells in the form's lines.
     pub total: usize,
@@ -260,7 +262,7 @@ pub struct CellCount {
 }
 
 /// A self-evaluation (财政项目支出绩效自评表 / 项目绩效自我评价).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SelfEvaluation {
     /// Which layout.
     pub layout: Layout,
@@ -329,7 +331,7 @@ impl SelfEvaluation {
 }
 
 /// 项目类别 of a declaration, from its checkboxes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectCategory {
     /// 一次性项目
@@ -341,7 +343,7 @@ pub enum ProjectCategory {
 }
 
 /// 项目立项情况, split into its three parts where the text marks them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Approval {
     /// 依据
     pub basis: Option<String>,
@@ -355,7 +357,7 @@ pub struct Approval {
 }
 
 /// 项目资金 of a declaration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DeclarationFunds {
     /// 项目总预算
     pub total_budget: Option<Num>,
@@ -374,7 +376,7 @@ pub struct DeclarationFunds {
 }
 
 /// One performance target (三级目标 with its 目标值).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Target {
     /// Source line.
     pub line: usize,
@@ -394,7 +396,7 @@ pub struct Target {
 }
 
 /// One line of 项目构成分解.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineItem {
     /// Source line.
     pub line: usize,
@@ -423,7 +425,7 @@ pub struct LineItem {
 
 /// The three stages a safeguard may apply to: `true` marked ✓/√, `false`
 /// marked ×, `null` printed without a mark.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Stages {
     /// 立项和计划阶段
     pub planning: Option<bool>,
@@ -434,7 +436,7 @@ pub struct Stages {
 }
 
 /// One row of 制度保障.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Safeguard {
     /// Source line.
     pub line: usize,
@@ -449,7 +451,7 @@ pub struct Safeguard {
 }
 
 /// An amount printed a second time in the same declaration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AmountCopy {
     /// The label it is printed with (项目总预算, 当年预算 …).
     pub field: String,
@@ -459,7 +461,7 @@ pub struct AmountCopy {
 
 /// A performance-target declaration (财政项目支出绩效目标申报表), its three
 /// parts (项目总体情况, 绩效目标, 制度保障) joined by 项目名称.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Declaration {
     /// From the first line of the first part to the last line of the last.
     pub lines: LineSpan,
@@ -522,7 +524,7 @@ pub struct Declaration {
 }
 
 /// Which unit budget table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetTableKind {
     /// 财务收支预算总表
@@ -544,7 +546,7 @@ pub enum BudgetTableKind {
 }
 
 /// A header cell and the header cells below it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HeaderNode {
     /// Its text, without whitespace.
     pub label: String,
@@ -560,7 +562,7 @@ pub struct HeaderNode {
 }
 
 /// An amount column of a budget table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AmountColumn {
     /// Source column.
     pub column: usize,
@@ -571,7 +573,7 @@ pub struct AmountColumn {
 }
 
 /// The side of a two-sided table (收入 | 支出).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// 收入
@@ -581,7 +583,7 @@ pub enum Side {
 }
 
 /// One row of a budget table (one side of it, in a two-sided table).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BudgetRow {
     /// Source line.
     pub line: usize,
@@ -611,7 +613,7 @@ pub struct BudgetRow {
 }
 
 /// A unit budget table (单位预算表).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BudgetTable {
     /// Which table.
     pub table: BudgetTableKind,
@@ -665,7 +667,7 @@ fn side_matches(root: &str, side: Option<Side>) -> bool {
 }
 
 /// A heading of the prose and its paragraphs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NarrativeSection {
     /// Line of the heading (or of the first paragraph).
     pub line: usize,
@@ -676,7 +678,7 @@ pub struct NarrativeSection {
 }
 
 /// One paragraph of prose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Paragraph {
     /// Source line.
     pub line: usize,
@@ -685,7 +687,7 @@ pub struct Paragraph {
 }
 
 /// A figure the prose states.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NarrativeFigure {
     /// Source line.
     pub line: usize,
@@ -709,7 +711,7 @@ pub struct NarrativeFigure {
 }
 
 /// The prose of a budget disclosure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Narrative {
     /// Source lines.
     pub lines: LineSpan,
@@ -729,7 +731,7 @@ pub struct Narrative {
 /// One form of a document.
 // A document holds a few dozen forms at most; boxing them would buy nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Form {
     /// 财政项目支出绩效自评表 / 项目绩效自我评价
@@ -817,7 +819,7 @@ impl Form {
 }
 
 /// Lines of a document that no reader of this version recognises.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Unrecognized {
     /// The lines.
     pub lines: LineSpan,
@@ -828,7 +830,7 @@ pub struct Unrecognized {
 }
 
 /// A whole source document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Document {
     /// Forms in source order.
     pub forms: Vec<Form>,

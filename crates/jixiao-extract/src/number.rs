@@ -10,13 +10,14 @@ use serde::Serialize;
 use std::str::FromStr;
 
 /// A number as printed in one cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Num {
     /// The cell text the number was read from, untouched.
     pub raw: String,
     /// The exact value. For a percentage this is the number before `%`
     /// (`97.68%` reads as 97.68).
     #[serde(with = "rust_decimal::serde::str")]
+    #[schemars(with = "String")]
     pub value: Decimal,
     /// Decimals printed after the point (`4,072.13` → 2, `10` → 0).
     pub scale: u32,
@@ -238,7 +239,7 @@ pub fn num_at(raw: &str, line: usize, column: usize) -> Option<Num> {
 
 /// An indicator's target or actual value split into its parts where it has
 /// them: `≥30.00(百分比)` → comparator `≥`, number 30.00, unit `百分比`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Measure {
     /// The text as printed (cell fragments joined).
     pub text: String,
@@ -250,6 +251,7 @@ pub struct Measure {
         skip_serializing_if = "Option::is_none",
         with = "rust_decimal::serde::str_option"
     )]
+    #[schemars(with = "Option<String>")]
     pub number: Option<Decimal>,
     /// The unit: `百分比`, `%`, `次`, `件` ….
     #[serde(skip_serializing_if = "Option::is_none")]

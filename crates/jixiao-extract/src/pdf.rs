@@ -46,7 +46,7 @@ pub struct Glyph {
 }
 
 /// A stroked rectangle (a table cell's border), in page space.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Rect {
     /// Left.
     pub x0: f64,
@@ -376,7 +376,7 @@ fn alignment_columns(lines: &[Vec<Span>]) -> Option<(Vec<f64>, f64, f64)> {
 }
 
 /// Where a row read from a PDF is: its page and each cell's box.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RowGeometry {
     /// The row's number (what `line` means for a PDF).
     pub line: usize,
@@ -387,7 +387,7 @@ pub struct RowGeometry {
 }
 
 /// A cell's column and box.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct CellBox {
     /// Column, as in the row.
     pub column: usize,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// One non-empty cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Cell {
     /// 0-based tab-separated column.
     pub column: usize,

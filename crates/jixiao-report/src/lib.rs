@@ -20,7 +20,7 @@ use jixiao_validate::{Finding, Severity};
 use serde::Serialize;
 
 /// One form with where it starts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FormReport {
     /// The typed record (its `kind` tells which).
     #[serde(flatten)]
@@ -30,7 +30,7 @@ pub struct FormReport {
 }
 
 /// A problem that stopped a file (or part of it) from being read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FileError {
     /// What went wrong, naming the file and, where known, the line.
     pub message: String,
@@ -40,7 +40,7 @@ pub struct FileError {
 }
 
 /// Everything about one input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DocumentReport {
     /// The path as given.
     pub source: String,
@@ -125,8 +125,23 @@ impl DocumentReport {
     }
 }
 
+/// The JSON Schema (draft 2020-12) of the report, as `jixiao schema`
+/// prints it: every field, its type and its documentation.
+pub fn schema() -> serde_json::Value {
+    // For serialisation: a field left out when empty is not required.
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<Report>();
+    schema.insert(
+        "$id".into(),
+        "https://jixiao.invalid/schema/report.json".into(),
+    );
+    schema.to_value()
+}
+
 /// The whole report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// One entry per input file, in the order given.
     pub documents: Vec<DocumentReport>,

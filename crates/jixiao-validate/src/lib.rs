@@ -32,7 +32,7 @@ use jixiao_extract::Location;
 use serde::Serialize;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth knowing; nothing is wrong with the arithmetic.
@@ -45,7 +45,7 @@ pub enum Severity {
 }
 
 /// What explains a difference that is not an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Explanation {
     /// The printed inputs are rounded; the difference is within their rounding.
@@ -57,7 +57,7 @@ pub enum Explanation {
 }
 
 /// One inconsistency (or note) about one printed cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Stable check id (see [`CHECKS`]).
     pub check: &'static str,
