@@ -50,6 +50,18 @@ enum Command {
         /// User password of encrypted PDFs (one owner password alone needs none).
         #[arg(long, value_name = "PASSWORD")]
         password: Option<String>,
+        /// json: one report; jsonl: one document's report per line; csv: flat tables
+        /// (documents, forms, funds_rows, indicators, line_items, budget_rows,
+        /// budget_amounts, findings, unmapped, projects) joined by their id columns,
+        /// one file per table into the directory -o names, or one table with --table.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// With --format csv: write only this table (to -o FILE, or standard output).
+        #[arg(long, value_name = "TABLE")]
+        table: Option<String>,
+        /// With --format csv: start each file with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -109,6 +121,13 @@ enum ArchiveCommand {
         #[command(flatten)]
         db: DbArg,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Json,
+    Jsonl,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -183,9 +202,57 @@ fn read_one(path: &Path, options: &jixiao_extract::ReadOptions) -> (DocumentRepo
     (report, bytes)
 }
 
+/// Options of `check` that shape its output.
+struct Output<'a> {
+    path: Option<&'a Path>,
+    format: Format,
+    table: Option<&'a str>,
+    bom: bool,
+}
+
+/// Writes the report as CSV tables, through an archive in memory (so the
+/// tables and their columns are the archive's).
+fn write_csv(documents: &[DocumentReport], bytes: &[Vec<u8>], out: &Output) -> Result<(), String> {
+    let mut archive = jixiao_archive::Archive::open(":memory:").map_err(|e| e.to_string())?;
+    for (report, bytes) in documents.iter().zip(bytes) {
+        let json = serde_json::to_value(report).map_err(|e| e.to_string())?;
+        archive
+            .ingest(bytes, &json)
+            .map_err(|e| format!("{}: {e}", report.source))?;
+    }
+    let mut export = |table: &str, w: &mut dyn std::io::Write| {
+        archive
+            .export_csv(table, w, out.bom)
+            .map_err(|e| e.to_string())
+    };
+    match (out.table, out.path) {
+        (Some(table), Some(path)) => {
+            let mut f = std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            export(table, &mut f)
+        }
+        (Some(table), None) => export(table, &mut std::io::stdout().lock()),
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            for table in jixiao_archive::TABLE_NAMES {
+                let path = dir.join(format!("{table}.csv"));
+                let mut f = std::fs::File::create(&path)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                export(table, &mut f)?;
+            }
+            Ok(())
+        }
+        (None, None) => Err(
+            "--format csv writes one file per table: give -o DIR, or --table NAME for one table"
+                .to_string(),
+        ),
+    }
+}
+
 fn check(
     paths: &[PathBuf],
-    output: Option<&Path>,
+    output: Output,
     fail_on: Option<FailOn>,
     password: Option<String>,
 ) -> ExitCode {
@@ -200,24 +267,53 @@ fn check(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let documents: Vec<DocumentReport> = files
+    let read: Vec<(DocumentReport, Vec<u8>)> = files
         .par_iter()
         .map(|f| {
             let _tick = Tick(&progress);
-            read_one(f, &options).0
+            let (report, bytes) = read_one(f, &options);
+            // Only CSV needs the bytes (a document is known by their hash).
+            let keep = if output.format == Format::Csv {
+                bytes
+            } else {
+                Vec::new()
+            };
+            (report, keep)
         })
         .collect();
     progress.finish_and_clear();
+    let (documents, bytes): (Vec<DocumentReport>, Vec<Vec<u8>>) = read.into_iter().unzip();
     let report = Report { documents };
-    let json = report.to_json();
-    match output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, json + "\n") {
-                eprintln!("jixiao: cannot write {}: {e}", path.display());
-                return ExitCode::from(1);
+    let written = match output.format {
+        Format::Csv => write_csv(&report.documents, &bytes, &output),
+        Format::Json | Format::Jsonl => {
+            let text = if output.format == Format::Json {
+                report.to_json() + "\n"
+            } else {
+                let mut lines = String::new();
+                for d in &report.documents {
+                    lines += &serde_json::to_string(d).unwrap_or_default();
+                    lines.push('\n');
+                }
+                lines
+            };
+            match output.path {
+                Some(path) => std::fs::write(path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
             }
         }
-        None => println!("{json}"),
+    };
+    if let Err(e) = written {
+        eprintln!("jixiao: {e}");
+        return ExitCode::from(if output.path.is_none() && output.table.is_none() {
+            2
+        } else {
+            1
+        });
     }
     for doc in report.documents.iter().filter(|d| d.failed()) {
         for e in &doc.errors {
@@ -380,7 +476,20 @@ fn main() -> ExitCode {
             output,
             fail_on,
             password,
-        } => check(&paths, output.as_deref(), fail_on, password),
+            format,
+            table,
+            bom,
+        } => check(
+            &paths,
+            Output {
+                path: output.as_deref(),
+                format,
+                table: table.as_deref(),
+                bom,
+            },
+            fail_on,
+            password,
+        ),
         Command::Archive(command) => archive(command),
         Command::Schema => {
             println!(

@@ -127,3 +127,84 @@ fn the_readme_documents_every_check() {
         );
     }
 }
+
+fn run(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn jsonl_gives_one_document_report_per_line() {
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["check", "corpus"]).stdout).unwrap();
+    let jsonl = String::from_utf8(run(&["check", "corpus", "--format", "jsonl"]).stdout).unwrap();
+    let lines: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&lines, json["documents"].as_array().unwrap());
+}
+
+#[test]
+fn csv_gives_flat_tables_that_agree_with_the_json() {
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["check", "corpus"]).stdout).unwrap();
+    let findings: usize = json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["findings"].as_array().unwrap().len())
+        .sum();
+    let forms: usize = json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["forms"].as_array().unwrap().len())
+        .sum();
+    // One table to standard output, with a byte-order mark for Excel.
+    let out = run(&[
+        "check", "corpus", "--format", "csv", "--table", "findings", "--bom",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let body = text.strip_prefix('\u{feff}').expect("starts with a BOM");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert!(header.iter().any(|h| h == "check_id") && header.iter().any(|h| h == "printed"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), findings);
+    let printed = header.iter().position(|h| h == "printed").unwrap();
+    assert!(
+        rows.iter().any(|r| &r[printed] == "97.68"),
+        "003's rate slip"
+    );
+    // Every table into a directory, without a BOM by default.
+    let dir = std::env::temp_dir().join(format!("jixiao-csv-{}", std::process::id()));
+    let out = run(&[
+        "check",
+        "corpus",
+        "--format",
+        "csv",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    for table in jixiao_archive::TABLE_NAMES {
+        let text = std::fs::read_to_string(dir.join(format!("{table}.csv"))).unwrap();
+        assert!(!text.starts_with('\u{feff}'), "{table}");
+    }
+    let forms_csv = std::fs::read_to_string(dir.join("forms.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(forms_csv.as_bytes());
+    assert!(!reader.headers().unwrap().iter().any(|h| h == "record"));
+    assert_eq!(reader.records().count(), forms);
+    // CSV needs somewhere to put its tables; an unknown table is named.
+    assert_eq!(
+        run(&["check", "corpus", "--format", "csv"]).status.code(),
+        Some(2)
+    );
+    let out = run(&["check", "corpus", "--format", "csv", "--table", "nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("findings"));
+}
