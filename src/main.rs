@@ -62,6 +62,10 @@ enum Command {
         /// With --format csv: start each file with a UTF-8 byte-order mark (for Excel).
         #[arg(long)]
         bom: bool,
+        /// Mask the names of 项目负责人 and 联系人 and the 联系电话 of declarations (and any
+        /// mobile number in a cell no field took).
+        #[arg(long)]
+        redact_contacts: bool,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -101,6 +105,10 @@ enum ArchiveCommand {
         /// User password of encrypted PDFs.
         #[arg(long, value_name = "PASSWORD")]
         password: Option<String>,
+        /// Mask the names of 项目负责人 and 联系人 and the 联系电话 of declarations (and any
+        /// mobile number in a cell no field took).
+        #[arg(long)]
+        redact_contacts: bool,
     },
     /// A project's declared budgets, executed amounts, rates, scores and findings per year.
     History {
@@ -170,7 +178,22 @@ fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Reads and validates one file; a defect in a reader costs that file, not
 /// the batch. Returns the report and the bytes read (empty when unreadable).
-fn read_one(path: &Path, options: &jixiao_extract::ReadOptions) -> (DocumentReport, Vec<u8>) {
+fn read_one(
+    path: &Path,
+    options: &jixiao_extract::ReadOptions,
+    redact: bool,
+) -> (DocumentReport, Vec<u8>) {
+    let (mut report, bytes) = read_unredacted(path, options);
+    if redact {
+        report.redact_contacts();
+    }
+    (report, bytes)
+}
+
+fn read_unredacted(
+    path: &Path,
+    options: &jixiao_extract::ReadOptions,
+) -> (DocumentReport, Vec<u8>) {
     let shown = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -208,6 +231,7 @@ struct Output<'a> {
     format: Format,
     table: Option<&'a str>,
     bom: bool,
+    redact: bool,
 }
 
 /// Writes the report as CSV tables, through an archive in memory (so the
@@ -271,7 +295,7 @@ fn check(
         .par_iter()
         .map(|f| {
             let _tick = Tick(&progress);
-            let (report, bytes) = read_one(f, &options);
+            let (report, bytes) = read_one(f, &options, output.redact);
             // Only CSV needs the bytes (a document is known by their hash).
             let keep = if output.format == Format::Csv {
                 bytes
@@ -346,6 +370,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             paths,
             db,
             password,
+            redact_contacts,
         } => {
             let mut archive = match open_archive(&db.db) {
                 Ok(a) => a,
@@ -359,8 +384,10 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             let mut failed = false;
             // Read a batch in parallel, then write it document by document.
             for batch in files.chunks(rayon::current_num_threads().max(1) * 2) {
-                let read: Vec<(DocumentReport, Vec<u8>)> =
-                    batch.par_iter().map(|f| read_one(f, &options)).collect();
+                let read: Vec<(DocumentReport, Vec<u8>)> = batch
+                    .par_iter()
+                    .map(|f| read_one(f, &options, redact_contacts))
+                    .collect();
                 for (report, bytes) in read {
                     failed |= report.failed();
                     let json = match serde_json::to_value(&report) {
@@ -479,6 +506,7 @@ fn main() -> ExitCode {
             format,
             table,
             bom,
+            redact_contacts,
         } => check(
             &paths,
             Output {
@@ -486,6 +514,7 @@ fn main() -> ExitCode {
                 format,
                 table: table.as_deref(),
                 bom,
+                redact: redact_contacts,
             },
             fail_on,
             password,

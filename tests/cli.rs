@@ -208,3 +208,50 @@ fn csv_gives_flat_tables_that_agree_with_the_json() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("findings"));
 }
+
+/// With --redact-contacts no personal name or mobile number of a contact is
+/// left in the report, the CSV or the archive; without it they are there.
+#[test]
+fn redact_contacts_masks_names_and_phones_everywhere() {
+    let file = "corpus/001_c2baf747aff8c518.txt";
+    let plain = String::from_utf8(run(&["check", file]).stdout).unwrap();
+    assert!(plain.contains("13585699621") && plain.contains("\"刘太如\""));
+    let mobile = regex::Regex::new(r"1[3-9]\d{9}").unwrap();
+    let redacted = String::from_utf8(run(&["check", file, "--redact-contacts"]).stdout).unwrap();
+    assert!(!mobile.is_match(&redacted));
+    assert!(redacted.contains("\"135****9621\"") && redacted.contains("\"刘**\""));
+    assert!(!redacted.contains("刘太如"));
+    // Everything but the contacts is as before.
+    let a: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&redacted).unwrap();
+    assert_eq!(a["documents"][0]["findings"], b["documents"][0]["findings"]);
+    let csv = run(&[
+        "check",
+        file,
+        "--format",
+        "csv",
+        "--table",
+        "forms",
+        "--redact-contacts",
+    ]);
+    assert!(!mobile.is_match(&String::from_utf8(csv.stdout).unwrap()));
+    // The archive: ingesting with redaction replaces an unredacted copy.
+    let db = std::env::temp_dir().join(format!("jixiao-redact-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let db = db.to_str().unwrap();
+    let first = run(&["archive", "ingest", "--db", db, file]);
+    assert!(String::from_utf8_lossy(&first.stdout).starts_with("added"));
+    let second = run(&["archive", "ingest", "--db", db, "--redact-contacts", file]);
+    assert!(String::from_utf8_lossy(&second.stdout).starts_with("replaced"));
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c.prepare("SELECT record FROM forms").unwrap();
+    let records: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!records.is_empty());
+    assert!(records
+        .iter()
+        .all(|r| !mobile.is_match(r) && !r.contains("刘太如")));
+}

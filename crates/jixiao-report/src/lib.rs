@@ -125,6 +125,78 @@ impl DocumentReport {
     }
 }
 
+/// A name with all but its first character masked: `刘太如` → `刘**`.
+fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
+/// A phone number with its middle digits masked: a mobile number keeps its
+/// first three and last four digits (`135****9621`), any other number its
+/// last four.
+fn mask_phone(phone: &str) -> String {
+    let all: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let digits = all.len();
+    let keep_head = if digits == 11 && all.starts_with('1') {
+        3
+    } else {
+        0
+    };
+    let mut seen = 0;
+    phone
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen <= keep_head || seen > digits.saturating_sub(4) {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+/// Mobile numbers anywhere in a cell's text.
+static MOBILE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"1[3-9]\d{9}").expect("valid regex"));
+
+impl DocumentReport {
+    /// Masks the personal data of contacts: the names of 项目负责人 and
+    /// 联系人 and the 联系电话 of declarations, and any mobile number left in
+    /// a cell no field took. Everything else is kept.
+    pub fn redact_contacts(&mut self) {
+        let scrub = |cells: &mut Vec<jixiao_extract::Unmapped>| {
+            for u in cells {
+                u.text = MOBILE
+                    .replace_all(&u.text, |c: &regex::Captures| mask_phone(&c[0]))
+                    .into_owned();
+            }
+        };
+        for form in &mut self.forms {
+            match &mut form.form {
+                Form::Declaration(d) => {
+                    for name in [&mut d.leader, &mut d.contact].into_iter().flatten() {
+                        *name = mask_name(name);
+                    }
+                    if let Some(phone) = &mut d.phone {
+                        *phone = mask_phone(phone);
+                    }
+                    scrub(&mut d.unmapped);
+                }
+                Form::SelfEvaluation(f) => scrub(&mut f.unmapped),
+                Form::BudgetTable(t) => scrub(&mut t.unmapped),
+                Form::Narrative(n) => scrub(&mut n.unmapped),
+            }
+        }
+    }
+}
+
 /// The JSON Schema (draft 2020-12) of the report, as `jixiao schema`
 /// prints it: every field, its type and its documentation.
 pub fn schema() -> serde_json::Value {
@@ -159,5 +231,18 @@ impl Report {
             .iter()
             .flat_map(|d| d.findings.iter().map(|f| f.severity))
             .max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_phones_are_masked() {
+        assert_eq!(mask_name("刘太如"), "刘**");
+        assert_eq!(mask_name("兰平"), "兰*");
+        assert_eq!(mask_phone("13585699621"), "135****9621");
+        assert_eq!(mask_phone("021-64130000"), "***-****0000");
     }
 }
