@@ -3,13 +3,11 @@
 //! archive consistent, projects are linked across years, and the README's
 //! example queries run (their output is snapshot-tested).
 
-use jixiao_archive::{Archive, Outcome};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn jixiao() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-}
+use common::{jixiao, readme_examples};
+use jixiao_archive::Archive;
+use std::path::{Path, PathBuf};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("jixiao-archive-{}-{name}", std::process::id()));
@@ -19,24 +17,11 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn ingest(db: &Path, paths: &[&str]) -> (Option<i32>, String) {
-    let out = jixiao()
-        .args(["archive", "ingest", "--db", db.to_str().unwrap()])
-        .args(paths)
-        .output()
-        .unwrap();
-    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    common::ingest(db.to_str().unwrap(), paths)
 }
 
 fn counts(db: &Path) -> Vec<(&'static str, i64)> {
-    Archive::open(db.to_str().unwrap())
-        .unwrap()
-        .counts()
-        .unwrap()
-}
-
-fn report_of(path: &str) -> serde_json::Value {
-    let doc = jixiao_report::DocumentReport::new(path, jixiao_extract::read_file(Path::new(path)));
-    serde_json::to_value(&doc).unwrap()
+    common::counts(db.to_str().unwrap())
 }
 
 #[test]
@@ -70,34 +55,7 @@ fn ingesting_everything_twice_gives_the_same_rows() {
 #[test]
 fn a_newer_extraction_replaces_the_rows_of_the_same_bytes() {
     let db = scratch("replace");
-    let mut archive = Archive::open(db.to_str().unwrap()).unwrap();
-    let path = "corpus/003_fe87764352761340.txt";
-    let bytes = std::fs::read(path).unwrap();
-    let report = report_of(path);
-    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Added);
-    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Unchanged);
-    let before = archive.counts().unwrap();
-    // A later extractor that no longer finds the 0.01-point rate slip and
-    // reads one more indicator.
-    let mut newer = report.clone();
-    newer["findings"] = serde_json::json!([]);
-    let extra = newer["forms"][0]["indicators"][0].clone();
-    newer["forms"][0]["indicators"]
-        .as_array_mut()
-        .unwrap()
-        .push(extra);
-    assert_eq!(archive.ingest(&bytes, &newer).unwrap(), Outcome::Replaced);
-    let after: std::collections::HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
-    let before: std::collections::HashMap<_, _> = before.into_iter().collect();
-    assert_eq!(after["documents"], 1);
-    assert_eq!(after["forms"], before["forms"]);
-    assert_eq!(after["findings"], 0);
-    assert_eq!(after["indicators"], before["indicators"] + 1);
-    assert_eq!(after["projects"], before["projects"], "projects are kept");
-    // Back to the first extraction.
-    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Replaced);
-    let again: std::collections::HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
-    assert_eq!(again, before);
+    common::assert_newer_extraction_replaces(db.to_str().unwrap());
 }
 
 /// Every document in the archive is whole: its forms and findings are all
@@ -231,22 +189,6 @@ fn history_follows_projects_across_years() {
         .output()
         .unwrap();
     assert_eq!(none.status.code(), Some(1));
-}
-
-/// The SQL blocks of the README that start with `-- example: NAME`.
-fn readme_examples() -> Vec<(String, String)> {
-    let readme = std::fs::read_to_string("README.md").unwrap();
-    let mut out = Vec::new();
-    for block in readme.split("```sql\n").skip(1) {
-        let sql = block.split("```").next().unwrap();
-        let name = sql
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("-- example: "))
-            .expect("every SQL block of the README names its example");
-        out.push((name.trim().to_string(), sql.to_string()));
-    }
-    out
 }
 
 #[test]

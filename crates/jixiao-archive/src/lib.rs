@@ -40,6 +40,21 @@ pub enum ArchiveError {
     Invalid(String),
 }
 
+impl ArchiveError {
+    /// Another writer committed the same key first (a unique constraint).
+    fn is_conflict(&self) -> bool {
+        match self {
+            ArchiveError::Postgres(e) => {
+                e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+            }
+            ArchiveError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The schema this version writes; an archive made by another version is
 /// refused rather than half understood.
 pub const SCHEMA_VERSION: &str = "1";
@@ -369,9 +384,19 @@ impl Archive {
             o.remove("source");
         }
         let report_sha = hex(&Sha256::digest(stable.to_string().as_bytes()));
-        self.begin()?;
-        let result = self.ingest_in_transaction(&sha, &report_sha, report);
-        self.end(result)
+        // Two people ingesting the same document into one PostgreSQL archive
+        // at once: the second insert waits for the first and then finds the
+        // key taken; tried again, it sees the document and changes nothing.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            self.begin()?;
+            let result = self.ingest_in_transaction(&sha, &report_sha, report);
+            match self.end(result) {
+                Err(e) if attempts < 3 && e.is_conflict() => continue,
+                other => return other,
+            }
+        }
     }
 
     fn ingest_in_transaction(

@@ -1,0 +1,78 @@
+//! Helpers shared by the archive tests (SQLite and PostgreSQL).
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+pub fn jixiao() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+}
+
+/// Runs `jixiao archive ingest --db DB PATHS…`: exit code and stdout.
+pub fn ingest(db: &str, paths: &[&str]) -> (Option<i32>, String) {
+    let out = jixiao()
+        .args(["archive", "ingest", "--db", db])
+        .args(paths)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// Row counts of every table of the archive at `db`.
+pub fn counts(db: &str) -> Vec<(&'static str, i64)> {
+    jixiao_archive::Archive::open(db).unwrap().counts().unwrap()
+}
+
+/// The JSON report of one file.
+pub fn report_of(path: &str) -> serde_json::Value {
+    let doc = jixiao_report::DocumentReport::new(path, jixiao_extract::read_file(Path::new(path)));
+    serde_json::to_value(&doc).unwrap()
+}
+
+/// The SQL blocks of the README that start with `-- example: NAME`.
+pub fn readme_examples() -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mut out = Vec::new();
+    for block in readme.split("```sql\n").skip(1) {
+        let sql = block.split("```").next().unwrap();
+        let name = sql
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("-- example: "))
+            .expect("every SQL block of the README names its example");
+        out.push((name.trim().to_string(), sql.to_string()));
+    }
+    out
+}
+
+/// The same document ingested again with a later extractor's report (no
+/// findings, one more indicator) replaces its rows; the first report
+/// brings them back. Works on any backend.
+pub fn assert_newer_extraction_replaces(db: &str) {
+    use jixiao_archive::{Archive, Outcome};
+    use std::collections::HashMap;
+    let mut archive = Archive::open(db).unwrap();
+    let path = "corpus/003_fe87764352761340.txt";
+    let bytes = std::fs::read(path).unwrap();
+    let report = report_of(path);
+    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Added);
+    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Unchanged);
+    let before: HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
+    let mut newer = report.clone();
+    newer["findings"] = serde_json::json!([]);
+    let extra = newer["forms"][0]["indicators"][0].clone();
+    newer["forms"][0]["indicators"]
+        .as_array_mut()
+        .unwrap()
+        .push(extra);
+    assert_eq!(archive.ingest(&bytes, &newer).unwrap(), Outcome::Replaced);
+    let after: HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
+    assert_eq!(after["documents"], 1);
+    assert_eq!(after["forms"], before["forms"]);
+    assert_eq!(after["findings"], 0);
+    assert_eq!(after["indicators"], before["indicators"] + 1);
+    assert_eq!(after["projects"], before["projects"], "projects are kept");
+    assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Replaced);
+    let again: HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
+    assert_eq!(again, before);
+}
