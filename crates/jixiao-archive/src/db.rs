@@ -196,8 +196,31 @@ impl Conn for Sqlite {
     }
 }
 
-/// PostgreSQL through the synchronous `postgres` client.
-pub struct Postgres(pub postgres::Client);
+/// PostgreSQL through the synchronous `postgres` client, each statement
+/// prepared once per connection (a row costs one round trip, not two).
+pub struct Postgres {
+    client: postgres::Client,
+    prepared: std::collections::HashMap<String, postgres::Statement>,
+}
+
+impl Postgres {
+    /// Wraps a connected client.
+    pub fn new(client: postgres::Client) -> Self {
+        Postgres {
+            client,
+            prepared: std::collections::HashMap::new(),
+        }
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, ArchiveError> {
+        if let Some(st) = self.prepared.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.client.prepare(sql)?;
+        self.prepared.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+}
 
 fn pg_params(params: &[Val]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
     params
@@ -217,14 +240,15 @@ impl Conn for Postgres {
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), ArchiveError> {
-        Ok(self.0.batch_execute(sql)?)
+        Ok(self.client.batch_execute(sql)?)
     }
 
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, ArchiveError> {
         let boxed = pg_params(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             boxed.iter().map(|b| b.as_ref()).collect();
-        Ok(self.0.execute(sql, &refs)?)
+        let statement = self.statement(sql)?;
+        Ok(self.client.execute(&statement, &refs)?)
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Table, ArchiveError> {
@@ -232,14 +256,14 @@ impl Conn for Postgres {
         let boxed = pg_params(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             boxed.iter().map(|b| b.as_ref()).collect();
-        let statement = self.0.prepare(sql)?;
+        let statement = self.statement(sql)?;
         let columns: Vec<String> = statement
             .columns()
             .iter()
             .map(|c| c.name().to_string())
             .collect();
         let mut rows = Vec::new();
-        for row in self.0.query(&statement, &refs)? {
+        for row in self.client.query(&statement, &refs)? {
             let mut values = Vec::with_capacity(columns.len());
             for (k, column) in row.columns().iter().enumerate() {
                 let t = column.type_();

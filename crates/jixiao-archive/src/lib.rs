@@ -297,7 +297,7 @@ impl Archive {
     pub fn open(db: &str) -> Result<Self, ArchiveError> {
         let conn: Box<dyn Conn> = if is_postgres_url(db) {
             let client = postgres::Client::connect(db, postgres::NoTls)?;
-            Box::new(db::Postgres(client))
+            Box::new(db::Postgres::new(client))
         } else {
             let c = rusqlite::Connection::open(db)?;
             c.busy_timeout(std::time::Duration::from_secs(30))?;
