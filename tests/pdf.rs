@@ -289,6 +289,38 @@ fn an_office_export_out_of_reading_order_gives_the_records_of_its_text() {
     assert_eq!(r["findings"], serde_json::json!([]));
 }
 
+/// 000 is the badly extracted document: rows whose cells its extraction
+/// shifted left (a continuation row of 8 cells among rows of 10) are drawn
+/// by the fixture where the text puts them, which no real PDF does, and
+/// the fixture font has no `⁵`. The text reader repairs a shifted row by
+/// its cell count, which a drawn table does not carry. So five forms
+/// differ (0 and 4: the lost `⁵` in the goals; 0, 1, 17, 20: indicators
+/// next to shifted rows); the other seventeen give the text's records.
+#[test]
+fn the_000_pdf_gives_the_records_of_its_text_but_for_its_shifted_rows() {
+    let from_pdf = records("fixtures/pdf/000_forms.pdf");
+    let from_text = records("fixtures/pdf/000_forms.txt");
+    let (a, b) = (
+        from_pdf["forms"].as_array().unwrap(),
+        from_text["forms"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), 22);
+    assert_eq!(b.len(), 22);
+    let differ: Vec<usize> = (0..22)
+        .filter(|&k| {
+            let strip = |f: &serde_json::Value| {
+                let mut f = f.clone();
+                for key in ["cells", "unmapped", "missing"] {
+                    f.as_object_mut().unwrap().remove(key);
+                }
+                f
+            };
+            strip(&a[k]) != strip(&b[k])
+        })
+        .collect();
+    assert_eq!(differ, [0, 1, 4, 17, 20]);
+}
+
 /// A real producer: 002 typed into a spreadsheet and exported by LibreOffice
 /// Calc (simple TrueType subsets, cell borders as lines, the table across
 /// three pages) gives the records of the text it was typed from.
