@@ -531,9 +531,15 @@ impl Archive {
                         .collect(),
                 });
             }
+            // Named as its earliest form prints it (later years' copies
+            // are often the garbled ones).
+            let name = entries
+                .first()
+                .map(|e| e.printed_name.clone())
+                .unwrap_or_else(|| p[2].shown());
             out.push(ProjectHistory {
                 unit: p[1].shown(),
-                name: p[2].shown(),
+                name,
                 key: p[3].shown(),
                 entries,
             });
@@ -547,7 +553,7 @@ impl Archive {
 pub struct ProjectHistory {
     /// Its unit.
     pub unit: String,
-    /// The name it was first seen under.
+    /// The name its earliest form prints.
     pub name: String,
     /// The key its forms are linked by.
     pub key: String,
