@@ -15,10 +15,11 @@ if [ "$(id -u)" = 0 ]; then
   chown postgres: "$pg_dir"
   as_pg=(runuser -u postgres --)
 fi
-"${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U jixiao >/dev/null
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
-  -o "-k $pg_dir -c listen_addresses='' -c fsync=off" start >/dev/null
-pg_stop() { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null || true; rm -rf "$pg_dir"; }
+# From / : the server's user may not enter the directory CI runs in.
+(cd / && "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U jixiao >/dev/null)
+(cd / && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+  -o "-k $pg_dir -c listen_addresses='' -c fsync=off" start >/dev/null)
+pg_stop() { (cd / && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null) || true; rm -rf "$pg_dir"; }
 trap pg_stop EXIT
 export JIXIAO_TEST_POSTGRES="postgresql://jixiao@${pg_dir//\//%2F}"
 export JIXIAO_REQUIRE_POSTGRES=1
