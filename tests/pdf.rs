@@ -132,8 +132,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        33,
-        "23 PDFs and the 10 texts the form PDFs were drawn from"
+        34,
+        "24 PDFs and the 10 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -147,6 +147,7 @@ fn a_directory_of_pdfs_reports_every_file() {
         "predefined_cmap.pdf",
         "gbk_cmap.pdf",
         "xref_lost.pdf",
+        "xref_stream_lost.pdf",
         "rotated.pdf",
         "rotated.txt",
         "ruled_lines.pdf",
@@ -437,6 +438,28 @@ fn a_pdf_whose_xref_is_lost_is_rebuilt_from_its_objects() {
         jixiao_extract::read_file(std::path::Path::new("fixtures/pdf/002_form.pdf")),
     );
     assert!(intact.repairs.is_empty());
+}
+
+/// The PDF 1.5 way: objects packed in compressed object streams, their
+/// table an xref stream, and the file cut short just before it. The
+/// catalog and pages are only inside the object streams; they are unpacked
+/// and the form reads as its text.
+#[test]
+fn a_pdf_whose_xref_stream_is_lost_is_rebuilt_from_its_object_streams() {
+    let path = "fixtures/pdf/xref_stream_lost.pdf";
+    let bytes = fixture("xref_stream_lost.pdf");
+    let visible = String::from_utf8_lossy(&bytes);
+    assert!(visible.contains("/ObjStm") && !visible.contains("/Catalog"));
+    let recovered = records(path);
+    let text = records("fixtures/pdf/002_form.txt");
+    assert_eq!(recovered["errors"], serde_json::json!([]));
+    assert_eq!(recovered["forms"], text["forms"]);
+    let doc = jixiao_report::DocumentReport::new(
+        path,
+        jixiao_extract::read_file(std::path::Path::new(path)),
+    );
+    let said = &doc.repairs[0];
+    assert!(said.contains("unpacked from object streams"), "{said}");
 }
 
 #[test]

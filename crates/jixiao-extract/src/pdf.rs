@@ -422,6 +422,12 @@ fn load(bytes: &[u8]) -> Result<(Document, Option<String>), PdfError> {
         "cross-reference table unreadable ({error}); rebuilt from {} objects found in the file",
         rebuilt.objects
     );
+    if rebuilt.unpacked > 0 {
+        said.push_str(&format!(
+            " ({} of them unpacked from object streams)",
+            rebuilt.unpacked
+        ));
+    }
     if rebuilt.incomplete > 0 {
         said.push_str(&format!(", leaving out {} cut short", rebuilt.incomplete));
     }

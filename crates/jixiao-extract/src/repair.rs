@@ -1,7 +1,10 @@
 //! Recovering a PDF whose cross-reference table is lost (a download cut
 //! short after the last object, an xref overwritten) while its objects are
 //! intact: scan the file for `N G obj … endobj`, and write a fresh table
-//! and trailer after them, the root being the last catalog found.
+//! and trailer after them, the root being the last catalog found. Objects
+//! packed in object streams (`/Type /ObjStm`, PDF 1.5 and later) are
+//! unpacked and written out as plain objects first: their table, an xref
+//! stream, is usually what was lost, and the catalog is often among them.
 
 use regex::bytes::Regex;
 use std::collections::BTreeMap;
@@ -10,12 +13,80 @@ use std::sync::OnceLock;
 /// A PDF with a rebuilt cross-reference table.
 #[derive(Debug)]
 pub struct Rebuilt {
-    /// The original bytes followed by the new table and trailer.
+    /// The original bytes followed by the objects unpacked from object
+    /// streams, the new table and the trailer.
     pub bytes: Vec<u8>,
     /// Complete objects found.
     pub objects: usize,
+    /// Of them, objects unpacked from object streams.
+    pub unpacked: usize,
     /// Objects cut short (at the end of a truncated file), left out.
     pub incomplete: usize,
+}
+
+/// Most bytes an object stream may inflate to.
+const UNPACK_LIMIT: u64 = 64 << 20;
+
+fn number_after(dict: &[u8], key: &[u8]) -> Option<usize> {
+    let at = find(dict, key)? + key.len();
+    let digits: Vec<u8> = dict[at..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// The objects an object stream holds, written out as plain objects.
+fn unpack(body: &[u8]) -> Option<(Vec<u8>, usize)> {
+    use std::io::Read;
+    let stream_at = find(body, b"stream")?;
+    let dict = &body[..stream_at];
+    // Only object streams.
+    find(dict, b"/ObjStm")?;
+    let count = number_after(dict, b"/N")?;
+    let first = number_after(dict, b"/First")?;
+    let mut data_at = stream_at + b"stream".len();
+    if body.get(data_at) == Some(&b'\r') {
+        data_at += 1;
+    }
+    if body.get(data_at) == Some(&b'\n') {
+        data_at += 1;
+    }
+    let data_end = data_at + find(&body[data_at..], b"endstream")?;
+    let raw = &body[data_at..data_end];
+    let mut data = Vec::new();
+    if find(dict, b"/FlateDecode").is_some() {
+        flate2::read::ZlibDecoder::new(raw)
+            .take(UNPACK_LIMIT)
+            .read_to_end(&mut data)
+            .ok()?;
+    } else if find(dict, b"/Filter").is_none() {
+        data = raw.to_vec();
+    } else {
+        return None;
+    }
+    let header = std::str::from_utf8(data.get(..first)?).ok()?;
+    let numbers: Vec<usize> = header
+        .split_ascii_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let pairs: Vec<(usize, usize)> = numbers
+        .chunks_exact(2)
+        .take(count)
+        .map(|p| (p[0], p[1]))
+        .collect();
+    let mut out = Vec::new();
+    for (k, &(number, offset)) in pairs.iter().enumerate() {
+        let start = first + offset;
+        let end = pairs.get(k + 1).map_or(data.len(), |next| first + next.1);
+        let object = data.get(start..end.max(start))?;
+        out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
+        out.extend_from_slice(object);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    Some((out, pairs.len()))
 }
 
 fn object_start() -> &'static Regex {
@@ -33,7 +104,19 @@ fn catalog() -> &'static Regex {
 
 /// Rebuilds the table from the objects present, or `None` when there is no
 /// catalog to root the document at (then the file is beyond repair here).
-pub fn rebuild_xref(bytes: &[u8]) -> Option<Rebuilt> {
+pub fn rebuild_xref(original: &[u8]) -> Option<Rebuilt> {
+    let mut bytes = original.to_vec();
+    if !bytes.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    let mut unpacked = 0;
+    for (at, end) in object_spans(original) {
+        if let Some((objects, n)) = unpack(&original[at..end]) {
+            bytes.extend_from_slice(&objects);
+            unpacked += n;
+        }
+    }
+    let bytes = &bytes[..];
     // Header offsets in file order; a later definition of the same number
     // wins, as an incremental update intends.
     let starts: Vec<(u32, u16, usize)> = object_start()
@@ -90,8 +173,22 @@ pub fn rebuild_xref(bytes: &[u8]) -> Option<Rebuilt> {
     Some(Rebuilt {
         bytes: out,
         objects: table.len(),
+        unpacked,
         incomplete,
     })
+}
+
+/// Where each object header starts and the next one (or the end) begins.
+fn object_spans(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = object_start()
+        .captures_iter(bytes)
+        .filter_map(|c| c.get(1).map(|m| m.start()))
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &at)| (at, starts.get(i + 1).copied().unwrap_or(bytes.len())))
+        .collect()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -121,6 +218,23 @@ mod tests {
         cut.extend_from_slice(b"3 0 obj\n<< /Length 99 >>\nstream\nBT");
         let rebuilt = rebuild_xref(&cut).unwrap();
         assert_eq!((rebuilt.objects, rebuilt.incomplete), (2, 1));
+    }
+
+    #[test]
+    fn objects_in_an_object_stream_are_unpacked() {
+        // An uncompressed object stream holding the catalog (1) and the
+        // page tree (2); no table of any kind.
+        let inner = b"<< /Type /Catalog /Pages 2 0 R >> << /Type /Pages /Kids [] /Count 0 >>";
+        let header = b"1 0 2 34 ";
+        let mut file =
+            b"%PDF-1.5\n3 0 obj\n<< /Type /ObjStm /N 2 /First 9 /Length 80 >>\nstream\n".to_vec();
+        file.extend_from_slice(header);
+        file.extend_from_slice(inner);
+        file.extend_from_slice(b"\nendstream\nendobj\n");
+        let rebuilt = rebuild_xref(&file).unwrap();
+        assert_eq!((rebuilt.objects, rebuilt.unpacked), (3, 2));
+        let doc = pdf_extract::Document::load_mem(&rebuilt.bytes).unwrap();
+        assert_eq!(doc.get_pages().len(), 0);
     }
 
     #[test]
