@@ -56,7 +56,10 @@ fn postgres_ingest_is_idempotent_and_stores_what_sqlite_stores() {
     };
     let (code, first) = ingest(&db, &ALL);
     assert_eq!(code, Some(1), "the bad PDFs are stored with their errors");
-    assert_eq!(first.lines().filter(|l| l.starts_with("added")).count(), 38);
+    assert_eq!(
+        first.lines().filter(|l| l.starts_with("added")).count(),
+        common::input_count()
+    );
     let once = counts(&db);
     let (_, second) = ingest(&db, &ALL);
     assert!(
@@ -109,7 +112,7 @@ fn two_writers_at_once_store_each_document_once() {
     };
     assert_eq!(
         added(&a) + added(&b),
-        38,
+        common::input_count(),
         "each document added by one writer"
     );
     let lite = sqlite("writers");

@@ -50,7 +50,15 @@ fn every_report_validates_against_the_schema() {
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let documents = report["documents"].as_array().unwrap();
-    assert_eq!(documents.len(), 38);
+    let inputs = ["corpus", "fixtures/pdf"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .filter(|e| {
+            let p = e.as_ref().unwrap().path();
+            p.extension().is_some_and(|x| x == "txt" || x == "pdf")
+        })
+        .count();
+    assert_eq!(documents.len(), inputs);
     let errors: Vec<String> = validator
         .iter_errors(&report)
         .take(10)

@@ -76,3 +76,14 @@ pub fn assert_newer_extraction_replaces(db: &str) {
     let again: HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
     assert_eq!(again, before);
 }
+
+/// How many files `corpus` and `fixtures/pdf` hold that jixiao reads
+/// (`.txt` and `.pdf`), each a document of its own.
+pub fn input_count() -> usize {
+    ["corpus", "fixtures/pdf"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "pdf"))
+        .count()
+}
