@@ -34,9 +34,22 @@ fn ingesting_everything_twice_gives_the_same_rows() {
         first.lines().filter(|l| l.starts_with("added")).count(),
         common::input_count()
     );
+    // As many as `check` reports failed.
+    let check = jixiao()
+        .args(["check", "corpus", "fixtures/pdf"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let failed = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["errors"].as_array().unwrap().is_empty())
+        .count();
+    assert_eq!(failed, 9, "the nine bad PDFs of fixtures/pdf");
     assert_eq!(
         first.lines().filter(|l| l.contains("unreadable")).count(),
-        8
+        failed
     );
     let once = counts(&db);
     let (_, second) = ingest(&db, &["corpus", "fixtures/pdf"]);

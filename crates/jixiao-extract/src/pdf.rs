@@ -416,6 +416,12 @@ fn load(bytes: &[u8]) -> Result<(Document, Option<String>), PdfError> {
             "{error}; no catalog object found to rebuild it from"
         )));
     };
+    if rebuilt.encrypted {
+        return Err(PdfError::Damaged(format!(
+            "{error}; the file is encrypted, and the trailer that names its encryption and holds \
+             the file ID its key is made from was lost with the table, so it cannot be repaired"
+        )));
+    }
     let doc = Document::load_mem(&rebuilt.bytes)
         .map_err(|e| PdfError::Damaged(format!("{error}; rebuilding the table failed too: {e}")))?;
     let mut said = format!(

@@ -22,6 +22,10 @@ pub struct Rebuilt {
     pub unpacked: usize,
     /// Objects cut short (at the end of a truncated file), left out.
     pub incomplete: usize,
+    /// The file holds an encryption dictionary (`/Filter /Standard`): its
+    /// trailer, with the file ID the key is made from, was lost with the
+    /// table, so its strings and streams cannot be decrypted.
+    pub encrypted: bool,
 }
 
 /// Most bytes an object stream may inflate to.
@@ -97,6 +101,11 @@ fn object_start() -> &'static Regex {
     })
 }
 
+fn encryption() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"/Filter\s*/Standard\b").unwrap())
+}
+
 fn catalog() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"/Type\s*/Catalog\b").unwrap())
@@ -130,6 +139,7 @@ pub fn rebuild_xref(original: &[u8]) -> Option<Rebuilt> {
     let mut table: BTreeMap<u32, (u16, usize)> = BTreeMap::new();
     let mut root = None;
     let mut incomplete = 0;
+    let mut encrypted = false;
     for (i, &(number, generation, at)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(bytes.len(), |next| next.2);
         let body = &bytes[at..end];
@@ -147,6 +157,7 @@ pub fn rebuild_xref(original: &[u8]) -> Option<Rebuilt> {
         if catalog().is_match(&body[..close]) {
             root = Some((number, generation));
         }
+        encrypted |= encryption().is_match(&body[..close]);
         table.insert(number, (generation, at));
     }
     let (root_number, root_generation) = root?;
@@ -175,6 +186,7 @@ pub fn rebuild_xref(original: &[u8]) -> Option<Rebuilt> {
         objects: table.len(),
         unpacked,
         incomplete,
+        encrypted,
     })
 }
 
