@@ -61,6 +61,18 @@ fn ingesting_everything_twice_gives_the_same_rows() {
     let rows: std::collections::HashMap<_, _> = once.into_iter().collect();
     assert_eq!(rows["documents"] as usize, common::input_count());
     assert!(rows["forms"] > 180 && rows["indicators"] > 1000, "{rows:?}");
+    // A PDF keeps where its rows and cells were, and what was repaired.
+    let mut archive = Archive::open(db.to_str().unwrap()).unwrap();
+    let pdf = archive
+        .query(
+            "SELECT geometry, repairs FROM documents WHERE source = 'fixtures/pdf/xref_lost.pdf'",
+        )
+        .unwrap();
+    let geometry: serde_json::Value =
+        serde_json::from_str(&pdf.rows[0][0].text().unwrap()).unwrap();
+    assert_eq!(geometry[0]["page"], 1);
+    assert!(geometry[0]["cells"][0]["bbox"]["x0"].is_number());
+    assert!(pdf.rows[0][1].text().unwrap().contains("rebuilt"));
     // The same bytes under another name are the same document.
     let copy = db.with_file_name("copy.txt");
     std::fs::copy("corpus/002_bc93ede7711070ab.txt", &copy).unwrap();

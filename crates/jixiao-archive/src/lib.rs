@@ -77,6 +77,8 @@ CREATE TABLE IF NOT EXISTS documents (
     form_count BIGINT NOT NULL,
     finding_count BIGINT NOT NULL,
     error TEXT,
+    repairs TEXT,
+    geometry TEXT,
     ingested_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS projects (
@@ -752,8 +754,8 @@ impl<'a> Ingest<'a> {
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
         let document_id = self.insert(
             "INSERT INTO documents (sha256, report_sha256, source, kind, unit, year, \
-             form_count, finding_count, error, ingested_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             form_count, finding_count, error, repairs, geometry, ingested_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             &[
                 sha.into(),
                 report_sha.into(),
@@ -764,6 +766,16 @@ impl<'a> Ingest<'a> {
                 (forms.len() as i64).into(),
                 (findings.len() as i64).into(),
                 error.into(),
+                self.report["repairs"]
+                    .as_array()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| serde_json::Value::from(r.clone()).to_string())
+                    .into(),
+                self.report["geometry"]
+                    .as_array()
+                    .filter(|g| !g.is_empty())
+                    .map(|g| serde_json::Value::from(g.clone()).to_string())
+                    .into(),
                 now.into(),
             ],
         )?;
