@@ -296,13 +296,14 @@ fn an_office_export_out_of_reading_order_gives_the_records_of_its_text() {
     assert_eq!(r["findings"], serde_json::json!([]));
 }
 
-/// 000 is the badly extracted document: rows whose cells its extraction
-/// shifted left (a continuation row of 8 cells among rows of 10) are drawn
-/// by the fixture where the text puts them, which no real PDF does, and
-/// the fixture font has no `⁵`. The text reader repairs a shifted row by
-/// its cell count, which a drawn table does not carry. So five forms
-/// differ (0 and 4: the lost `⁵` in the goals; 0, 1, 17, 20: indicators
-/// next to shifted rows); the other seventeen give the text's records.
+/// 000 is the badly extracted document. Its PDF is drawn from the text,
+/// with a blank line in the twin wherever the PDF breaks a page, as an
+/// extraction of it would give. Two forms still differ: form 0, where a
+/// cell of several figures (`(7) 100.00(次) 30.00 30.00`) wraps at a space
+/// the PDF does not print and whose line ends too near the cell's edge for
+/// the space to be put back without guessing; and form 1, where the
+/// extraction's shifted continuation row (`比)` under `≥80.00(百分`) is
+/// drawn where the text puts it. The other twenty give the text's records.
 #[test]
 fn the_000_pdf_gives_the_records_of_its_text_but_for_its_shifted_rows() {
     let from_pdf = records("fixtures/pdf/000_forms.pdf");
@@ -325,7 +326,7 @@ fn the_000_pdf_gives_the_records_of_its_text_but_for_its_shifted_rows() {
             strip(&a[k]) != strip(&b[k])
         })
         .collect();
-    assert_eq!(differ, [0, 1, 4, 17, 20]);
+    assert_eq!(differ, [0, 1]);
 }
 
 /// A real producer: 002 typed into a spreadsheet and exported by LibreOffice

@@ -166,19 +166,11 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         for top in tops {
             let mut cells: Vec<(usize, String, Rect)> = Vec::new();
             for rect in boxes.iter().filter(|r| (r.y1 - top).abs() < 0.5) {
-                let mut inside: Vec<usize> = (0..page.glyphs.len())
+                let inside: Vec<usize> = (0..page.glyphs.len())
                     .filter(|&i| !used[i] && rect.contains(page.glyphs[i].x, page.glyphs[i].y))
                     .collect();
                 inside.iter().for_each(|&i| used[i] = true);
-                inside.sort_by(|&a, &b| {
-                    let (ga, gb) = (&page.glyphs[a], &page.glyphs[b]);
-                    gb.y.total_cmp(&ga.y).then(ga.x.total_cmp(&gb.x))
-                });
-                // Content order within a line is the printed order; lines top down.
-                let text: String = inside
-                    .iter()
-                    .map(|&i| page.glyphs[i].text.as_str())
-                    .collect();
+                let text = cell_text(&page.glyphs, &inside, rect);
                 if !text.trim().is_empty()
                     && !cells.iter().any(|(c, _, _)| *c == column_of(rect.x0))
                 {
@@ -244,6 +236,56 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         }
     }
     (rows, geometry)
+}
+
+/// The text of a cell from its glyphs: lines top down (a baseline within
+/// 1 pt is one line), each left to right, joined. A wrapped line ends
+/// without the space it was broken at; the space is put back where both
+/// sides of the break are Latin letters or digits and the line ends short
+/// of the cell's right edge by more than the next line's first character,
+/// which would have fitted had the break been inside a word. Anywhere else
+/// (Chinese text, a line filled to the edge) lines join as they are.
+fn cell_text(glyphs: &[Glyph], inside: &[usize], rect: &Rect) -> String {
+    let mut order = inside.to_vec();
+    order.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
+    let mut lines: Vec<Vec<&Glyph>> = Vec::new();
+    for &i in &order {
+        let g = &glyphs[i];
+        match lines.last_mut() {
+            Some(line) if (line[0].y - g.y).abs() <= 1.0 => line.push(g),
+            _ => lines.push(vec![g]),
+        }
+    }
+    for line in &mut lines {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    // The padding on the left, taken to be the same on the right.
+    let pad = lines
+        .iter()
+        .map(|l| l[0].x - rect.x0)
+        .fold(f64::MAX, f64::min)
+        .max(0.0);
+    let latin = |t: &str| t.chars().all(|c| c.is_ascii_alphanumeric()) && !t.is_empty();
+    let mut text = String::new();
+    for (k, line) in lines.iter().enumerate() {
+        if k > 0 {
+            let last = lines[k - 1]
+                .iter()
+                .rev()
+                .find(|g| !g.text.trim().is_empty());
+            let first = line.iter().find(|g| !g.text.trim().is_empty());
+            if let (Some(last), Some(first)) = (last, first) {
+                let room = rect.x1 - pad - (last.x + last.width);
+                if latin(&last.text) && latin(&first.text) && room > first.width + 0.1 {
+                    text.push(' ');
+                }
+            }
+        }
+        for g in line {
+            text.push_str(&g.text);
+        }
+    }
+    text
 }
 
 /// A run of glyphs on one baseline with no gap wider than a third of the
@@ -584,4 +626,44 @@ pub fn read_pdf(
         pages,
         repairs: repair.into_iter().collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(line: &str, x0: f64, y: f64) -> Vec<Glyph> {
+        line.chars()
+            .enumerate()
+            .map(|(k, c)| Glyph {
+                text: c.to_string(),
+                x: x0 + 3.0 * k as f64,
+                y,
+                size: 6.0,
+                width: 3.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_space_is_put_back_only_where_a_word_cannot_have_been_split() {
+        let rect = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 40.0,
+            y1: 20.0,
+        };
+        let text = |a: &str, b: &str| {
+            let mut g = glyphs(a, 2.0, 12.0);
+            g.extend(glyphs(b, 2.0, 4.0));
+            let all: Vec<usize> = (0..g.len()).collect();
+            cell_text(&g, &all, &rect)
+        };
+        // "30.00" ends at 17 pt of 38: another digit would have fitted.
+        assert_eq!(text("30.00", "30.00"), "30.00 30.00");
+        // Filled to the edge (12 glyphs reach 38 pt): split inside a word.
+        assert_eq!(text("123456789012", "34"), "12345678901234");
+        // Chinese text wraps anywhere, without spaces.
+        assert_eq!(text("百分", "比"), "百分比");
+    }
 }
