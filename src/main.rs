@@ -153,6 +153,16 @@ impl Drop for Tick<'_> {
     }
 }
 
+/// A progress bar on stderr, only for a person watching several files;
+/// stdout carries the results.
+fn progress_bar(files: usize) -> indicatif::ProgressBar {
+    if std::io::stderr().is_terminal() && files > 1 {
+        indicatif::ProgressBar::new(files as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
 fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
@@ -285,12 +295,7 @@ fn check(
         ..jixiao_extract::ReadOptions::default()
     };
     let files = inputs(paths);
-    // Progress on stderr only for a person watching; stdout is the report.
-    let progress = if std::io::stderr().is_terminal() && files.len() > 1 {
-        indicatif::ProgressBar::new(files.len() as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = progress_bar(files.len());
     let read: Vec<(DocumentReport, Vec<u8>)> = files
         .par_iter()
         .map(|f| {
@@ -382,8 +387,10 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             };
             let files = inputs(&paths);
             let mut failed = false;
+            let progress = progress_bar(files.len());
             // Read a batch in parallel, then write it document by document.
             for batch in files.chunks(rayon::current_num_threads().max(1) * 2) {
+                let _ticks: Vec<Tick> = batch.iter().map(|_| Tick(&progress)).collect();
                 let read: Vec<(DocumentReport, Vec<u8>)> = batch
                     .par_iter()
                     .map(|f| read_one(f, &options, redact_contacts))
@@ -425,6 +432,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                     }
                 }
             }
+            progress.finish_and_clear();
             if failed {
                 eprintln!("jixiao: some files could not be read or stored; see the lines above");
                 ExitCode::from(1)

@@ -199,7 +199,10 @@ fn history_follows_projects_across_years() {
     // 2023 and 2024 self-evaluations of one project, the second named
     // 转型实践项目(第二年).
     let pens = run("智慧纸笔");
-    assert!(pens.contains("2023  自评") && pens.contains("2024  自评"), "{pens}");
+    assert!(
+        pens.contains("2023  自评") && pens.contains("2024  自评"),
+        "{pens}"
+    );
     let training = run("教师培训");
     assert!(training.contains("2020  申报") && training.contains("2024  自评"));
     insta::with_settings!({
