@@ -440,63 +440,44 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        ArchiveCommand::History { name, db } => {
-            let mut archive = match open_archive(&db.db) {
-                Ok(a) => a,
-                Err(code) => return code,
-            };
-            match archive.history(&name) {
-                Ok(projects) if projects.is_empty() => {
-                    eprintln!("jixiao: no project in {} is named like «{name}»", db.db);
-                    ExitCode::from(1)
-                }
-                Ok(projects) => {
-                    for p in projects {
-                        println!("{}", p.to_text());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("jixiao: {e}");
-                    ExitCode::from(1)
-                }
+        ArchiveCommand::History { name, db } => with_archive(&db.db, |archive| {
+            let projects = archive.history(&name)?;
+            if projects.is_empty() {
+                eprintln!("jixiao: no project in {} is named like «{name}»", db.db);
+                return Ok(ExitCode::from(1));
             }
-        }
-        ArchiveCommand::Query { sql, db } => {
-            let mut archive = match open_archive(&db.db) {
-                Ok(a) => a,
-                Err(code) => return code,
-            };
-            match archive.query(&sql) {
-                Ok(table) => {
-                    print!("{}", table.to_text());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("jixiao: {e}");
-                    ExitCode::from(1)
-                }
+            for p in projects {
+                println!("{}", p.to_text());
             }
-        }
-        ArchiveCommand::Counts { db } => {
-            let mut archive = match open_archive(&db.db) {
-                Ok(a) => a,
-                Err(code) => return code,
-            };
-            match archive.counts() {
-                Ok(counts) => {
-                    for (table, n) in counts {
-                        println!("{table:15} {n}");
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("jixiao: {e}");
-                    ExitCode::from(1)
-                }
+            Ok(ExitCode::SUCCESS)
+        }),
+        ArchiveCommand::Query { sql, db } => with_archive(&db.db, |archive| {
+            print!("{}", archive.query(&sql)?.to_text());
+            Ok(ExitCode::SUCCESS)
+        }),
+        ArchiveCommand::Counts { db } => with_archive(&db.db, |archive| {
+            for (table, n) in archive.counts()? {
+                println!("{table:15} {n}");
             }
-        }
+            Ok(ExitCode::SUCCESS)
+        }),
     }
+}
+
+/// Opens the archive and runs `f` on it; an error of either is said on
+/// stderr and exits 1.
+fn with_archive(
+    db: &str,
+    f: impl FnOnce(&mut jixiao_archive::Archive) -> Result<ExitCode, jixiao_archive::ArchiveError>,
+) -> ExitCode {
+    let mut archive = match open_archive(db) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    f(&mut archive).unwrap_or_else(|e| {
+        eprintln!("jixiao: {e}");
+        ExitCode::from(1)
+    })
 }
 
 fn main() -> ExitCode {
