@@ -246,3 +246,29 @@ fn the_readme_example_queries_run_and_match_their_snapshots() {
         });
     }
 }
+
+/// A project is named as its earliest form prints it, whatever order the
+/// documents come in (the later copies are the garbled ones).
+#[test]
+fn project_names_do_not_depend_on_ingest_order() {
+    let names = |order: [&str; 2], name: &str| {
+        let db = scratch(name);
+        for file in order {
+            ingest(&db, &[file]);
+        }
+        let mut archive = Archive::open(db.to_str().unwrap()).unwrap();
+        let t = archive
+            .query("SELECT name FROM projects ORDER BY name")
+            .unwrap();
+        t.rows.iter().map(|r| r[0].shown()).collect::<Vec<_>>()
+    };
+    let (a, b) = (
+        "corpus/000_c6e6c36143672e6e.txt",
+        "corpus/001_c2baf747aff8c518.txt",
+    );
+    let forward = names([a, b], "order-ab");
+    assert_eq!(forward, names([b, a], "order-ba"));
+    assert!(forward.contains(
+        &"基于云录播的课堂教学评价系统(整体解决方案购买34所)区级平台(2020运维)".to_string()
+    ));
+}

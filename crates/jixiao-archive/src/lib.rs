@@ -102,6 +102,7 @@ CREATE TABLE IF NOT EXISTS forms (
     department TEXT,
     year BIGINT,
     evaluated_on TEXT,
+    sort_year BIGINT,
     money_unit TEXT,
     declared_budget TEXT,
     declared_budget_fen BIGINT,
@@ -501,8 +502,7 @@ impl Archive {
                         fo.declared_budget_fen, fo.adjusted_budget_fen, fo.executed_fen \
                  FROM forms fo JOIN documents d ON d.id = fo.document_id \
                  WHERE fo.project_id = $1 \
-                 ORDER BY COALESCE(fo.year, CAST(SUBSTR(fo.evaluated_on, 1, 4) AS BIGINT)), \
-                          fo.kind, d.source, fo.ordinal",
+                 ORDER BY fo.sort_year, fo.kind, d.source, fo.ordinal",
                 &[p[0].clone()],
             )?;
             let mut entries = Vec::new();
@@ -858,14 +858,21 @@ impl<'a> Ingest<'a> {
             }
             _ => None,
         };
+        // The year the form is for, or else the year it was evaluated in.
+        let sort_year = int(&form["year"]).or_else(|| {
+            text(&form["older"]["evaluated_on"]).and_then(|d| d.get(..4)?.parse().ok())
+        });
+        if let (Some((project, _)), Some(name)) = (&link, &project_name) {
+            self.name_after_earliest(*project, name, sort_year)?;
+        }
         let org = text(&form["implementing_unit"]).or_else(|| text(&form["budget_unit"]));
         let id = self.insert(
             "INSERT INTO forms (document_id, ordinal, kind, line, title, project_name, project_id, \
-             link_evidence, unit, department, year, evaluated_on, money_unit, declared_budget, \
-             declared_budget_fen, adjusted_budget, adjusted_budget_fen, executed, executed_fen, \
-             execution_rate, total_score, grade, cells_total, cells_unmapped, record) \
+             link_evidence, unit, department, year, evaluated_on, sort_year, money_unit, \
+             declared_budget, declared_budget_fen, adjusted_budget, adjusted_budget_fen, executed, \
+             executed_fen, execution_rate, total_score, grade, cells_total, cells_unmapped, record) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23, $24, $25)",
+             $18, $19, $20, $21, $22, $23, $24, $25, $26)",
             &[
                 document_id.into(),
                 (ordinal as i64).into(),
@@ -879,6 +886,7 @@ impl<'a> Ingest<'a> {
                 text(&form["department"]).into(),
                 int(&form["year"]).into(),
                 text(&form["older"]["evaluated_on"]).into(),
+                sort_year.into(),
                 money.map(str::to_string).into(),
                 declared.into(),
                 declared_fen.into(),
@@ -896,6 +904,32 @@ impl<'a> Ingest<'a> {
         )?;
         self.children(document_id, id, form, money)?;
         Ok(id)
+    }
+
+    /// Names the project as a form of an earlier year than all its others
+    /// prints it (later copies are the garbled ones), so that the name does
+    /// not depend on the order documents were ingested in.
+    fn name_after_earliest(
+        &mut self,
+        project: i64,
+        name: &str,
+        year: Option<i64>,
+    ) -> Result<(), ArchiveError> {
+        let Some(year) = year else {
+            return Ok(());
+        };
+        let earliest = self.conn.query(
+            "SELECT MIN(sort_year) FROM forms WHERE project_id = $1",
+            &[project.into()],
+        )?;
+        let earliest = earliest.rows.first().and_then(|r| r[0].int());
+        if earliest.is_none_or(|e| year < e) {
+            self.conn.exec(
+                "UPDATE projects SET name = $1 WHERE id = $2",
+                &[name.into(), project.into()],
+            )?;
+        }
+        Ok(())
     }
 
     /// The project a form is about: the unit's project with the same key,
