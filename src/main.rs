@@ -123,6 +123,12 @@ enum ArchiveCommand {
         sql: String,
         #[command(flatten)]
         db: DbArg,
+        /// table: aligned text; csv: for spreadsheets; json: an array of objects.
+        #[arg(long, value_enum, default_value = "table")]
+        format: QueryFormat,
+        /// With --format csv: start with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
     },
     /// Row counts of the archive's tables.
     Counts {
@@ -136,6 +142,13 @@ enum Format {
     Json,
     Jsonl,
     Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum QueryFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -451,8 +464,21 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             }
             Ok(ExitCode::SUCCESS)
         }),
-        ArchiveCommand::Query { sql, db } => with_archive(&db.db, |archive| {
-            print!("{}", archive.query(&sql)?.to_text());
+        ArchiveCommand::Query {
+            sql,
+            db,
+            format,
+            bom,
+        } => with_archive(&db.db, |archive| {
+            let table = archive.query(&sql)?;
+            match format {
+                QueryFormat::Table => print!("{}", table.to_text()),
+                QueryFormat::Csv => table.write_csv(&mut std::io::stdout().lock(), bom)?,
+                QueryFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&table.to_json()).unwrap_or_default()
+                ),
+            }
             Ok(ExitCode::SUCCESS)
         }),
         ArchiveCommand::Counts { db } => with_archive(&db.db, |archive| {

@@ -272,3 +272,35 @@ fn project_names_do_not_depend_on_ingest_order() {
         &"基于云录播的课堂教学评价系统(整体解决方案购买34所)区级平台(2020运维)".to_string()
     ));
 }
+
+/// `archive query` gives the same rows as aligned text, CSV (for
+/// spreadsheets, with an optional BOM) and JSON.
+#[test]
+fn a_query_prints_as_a_table_csv_or_json() {
+    let db = corpus_archive("query-formats");
+    let sql = "SELECT project, year, execution_rate FROM execution_rates ORDER BY project";
+    let run = |extra: &[&str]| {
+        let out = jixiao()
+            .args(["archive", "query", sql, "--db", db.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(&[]);
+    let rows = table.lines().count() - 2;
+    assert!(rows > 10, "{table}");
+    let csv = run(&["--format", "csv", "--bom"]);
+    let body = csv.strip_prefix('\u{feff}').expect("a BOM");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["project", "year", "execution_rate"]
+    );
+    assert_eq!(reader.records().count(), rows);
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), rows);
+    assert!(list[0]["year"].is_i64() && list[0]["execution_rate"].is_string());
+}

@@ -104,6 +104,45 @@ pub struct Table {
 }
 
 impl Table {
+    /// The table as CSV (UTF-8, a header row, NULL as an empty field);
+    /// with `bom`, preceded by a byte-order mark, which Excel needs.
+    pub fn write_csv(&self, out: &mut dyn std::io::Write, bom: bool) -> Result<(), ArchiveError> {
+        let io = |e: std::io::Error| ArchiveError::Invalid(format!("cannot write CSV: {e}"));
+        let csv_error = |e: csv::Error| ArchiveError::Invalid(format!("cannot write CSV: {e}"));
+        if bom {
+            out.write_all("\u{feff}".as_bytes()).map_err(io)?;
+        }
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(&self.columns).map_err(csv_error)?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(Val::shown))
+                .map_err(csv_error)?;
+        }
+        w.flush().map_err(io)
+    }
+
+    /// The rows as JSON objects keyed by column (integers as numbers,
+    /// texts as strings, NULL as null).
+    pub fn to_json(&self) -> serde_json::Value {
+        let rows = self.rows.iter().map(|r| {
+            let object: serde_json::Map<String, serde_json::Value> = self
+                .columns
+                .iter()
+                .zip(r)
+                .map(|(c, v)| {
+                    let value = match v {
+                        Val::Int(Some(i)) => (*i).into(),
+                        Val::Text(Some(t)) => t.clone().into(),
+                        _ => serde_json::Value::Null,
+                    };
+                    (c.clone(), value)
+                })
+                .collect();
+            serde_json::Value::Object(object)
+        });
+        serde_json::Value::Array(rows.collect())
+    }
+
     /// The table as aligned text, for a terminal or a snapshot.
     pub fn to_text(&self) -> String {
         let shown: Vec<Vec<String>> = self

@@ -449,25 +449,21 @@ impl Archive {
                 TABLE_NAMES.join(", ")
             )));
         }
-        let rows = self
+        let all = self
             .conn
             .query(&format!("SELECT * FROM {table} ORDER BY id"), &[])?;
-        let keep: Vec<usize> = (0..rows.columns.len())
-            .filter(|&k| rows.columns[k] != "record")
+        let keep: Vec<usize> = (0..all.columns.len())
+            .filter(|&k| all.columns[k] != "record")
             .collect();
-        let io = |e: std::io::Error| ArchiveError::Invalid(format!("cannot write CSV: {e}"));
-        if bom {
-            out.write_all("\u{feff}".as_bytes()).map_err(io)?;
-        }
-        let mut w = csv::Writer::from_writer(out);
-        let csv_error = |e: csv::Error| ArchiveError::Invalid(format!("cannot write CSV: {e}"));
-        w.write_record(keep.iter().map(|&k| rows.columns[k].as_str()))
-            .map_err(csv_error)?;
-        for row in &rows.rows {
-            w.write_record(keep.iter().map(|&k| row[k].shown()))
-                .map_err(csv_error)?;
-        }
-        w.flush().map_err(io)
+        let shown = Table {
+            columns: keep.iter().map(|&k| all.columns[k].clone()).collect(),
+            rows: all
+                .rows
+                .into_iter()
+                .map(|r| keep.iter().map(|&k| r[k].clone()).collect())
+                .collect(),
+        };
+        shown.write_csv(out, bom)
     }
 
     /// Row counts of every table an ingest writes.
