@@ -116,6 +116,9 @@ enum ArchiveCommand {
         name: String,
         #[command(flatten)]
         db: DbArg,
+        /// Print the projects as JSON (amounts as printed and in fen) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Run an SQL query (for example on the views the README lists) and print its rows.
     Query {
@@ -453,14 +456,21 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        ArchiveCommand::History { name, db } => with_archive(&db.db, |archive| {
+        ArchiveCommand::History { name, db, json } => with_archive(&db.db, |archive| {
             let projects = archive.history(&name)?;
             if projects.is_empty() {
                 eprintln!("jixiao: no project in {} is named like «{name}»", db.db);
                 return Ok(ExitCode::from(1));
             }
-            for p in projects {
-                println!("{}", p.to_text());
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&projects).unwrap_or_default()
+                );
+            } else {
+                for p in projects {
+                    println!("{}", p.to_text());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }),

@@ -212,6 +212,24 @@ fn history_follows_projects_across_years() {
     }, {
         insta::assert_snapshot!("archive_history", format!("{books}\n{recording}\n{training}"));
     });
+    // The same as JSON, for scripts: amounts as printed and in fen.
+    let out = jixiao()
+        .args([
+            "archive",
+            "history",
+            "教师培训",
+            "--json",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = json[0]["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["year"], 2020);
+    assert_eq!(entries[0]["declared_budget"]["fen"], 237_000_000);
+    assert_eq!(entries[1]["executed"]["printed"], "292.20");
+    assert_eq!(entries[1]["findings"][0]["check"], "funds.rate");
     // A name nobody printed is an error, not an empty success.
     let none = jixiao()
         .args([
@@ -303,4 +321,28 @@ fn a_query_prints_as_a_table_csv_or_json() {
     let list = json.as_array().unwrap();
     assert_eq!(list.len(), rows);
     assert!(list[0]["year"].is_i64() && list[0]["execution_rate"].is_string());
+}
+
+/// An archive written with another schema version is refused with a clear
+/// message, not read half-understood.
+#[test]
+fn an_archive_of_another_schema_version_is_refused() {
+    let db = scratch("version");
+    drop(Archive::open(db.to_str().unwrap()).unwrap());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute(
+        "UPDATE meta SET value = '0' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let message = match Archive::open(db.to_str().unwrap()) {
+        Ok(_) => panic!("opened"),
+        Err(e) => e.to_string(),
+    };
+    assert!(message.contains("schema version 0"), "{message}");
+    assert!(
+        message.contains(jixiao_archive::SCHEMA_VERSION),
+        "{message}"
+    );
 }

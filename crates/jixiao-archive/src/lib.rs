@@ -57,7 +57,7 @@ impl ArchiveError {
 
 /// The schema this version writes; an archive made by another version is
 /// refused rather than half understood.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// Tables, in the order rows depend on each other. `{pk}` is the dialect's
 /// auto-numbered key.
@@ -525,7 +525,11 @@ impl Archive {
                     findings: findings
                         .rows
                         .iter()
-                        .map(|r| (r[0].shown(), r[1].shown(), r[2].shown()))
+                        .map(|r| HistoryFinding {
+                            severity: r[0].shown(),
+                            check: r[1].shown(),
+                            message: r[2].shown(),
+                        })
                         .collect(),
                 });
             }
@@ -547,7 +551,7 @@ impl Archive {
 }
 
 /// One project across years.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectHistory {
     /// Its unit.
     pub unit: String,
@@ -560,7 +564,7 @@ pub struct ProjectHistory {
 }
 
 /// An amount as printed, and in fen (分) when that is exact.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Money {
     /// The printed value (without thousands separators).
     pub printed: Option<String>,
@@ -581,7 +585,7 @@ impl Money {
 }
 
 /// One form of a project's history.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HistoryEntry {
     /// The year the form is for, when it prints one.
     pub year: Option<i64>,
@@ -609,8 +613,19 @@ pub struct HistoryEntry {
     pub total_score: Option<String>,
     /// 评分等级.
     pub grade: Option<String>,
-    /// Its findings: severity, check id, message.
-    pub findings: Vec<(String, String, String)>,
+    /// Its findings.
+    pub findings: Vec<HistoryFinding>,
+}
+
+/// A finding on a form of a project's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryFinding {
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    /// The check id.
+    pub check: String,
+    /// What it says.
+    pub message: String,
 }
 
 impl ProjectHistory {
@@ -663,8 +678,8 @@ impl ProjectHistory {
                 "      printed as «{}»; {}\n",
                 e.printed_name, e.link_evidence
             );
-            for (severity, check, message) in &e.findings {
-                out += &format!("      {severity} {check}: {message}\n");
+            for f in &e.findings {
+                out += &format!("      {} {}: {}\n", f.severity, f.check, f.message);
             }
         }
         out
