@@ -346,3 +346,48 @@ fn an_archive_of_another_schema_version_is_refused() {
         "{message}"
     );
 }
+
+/// Two people ingesting into one SQLite file at once: writers take turns
+/// (each document's transaction takes the write lock), every document is
+/// stored once, and nothing fails.
+#[test]
+fn two_writers_at_once_share_a_sqlite_archive() {
+    let db = scratch("writers");
+    let db_text = db.to_str().unwrap().to_string();
+    let spawn = || {
+        jixiao()
+            .args([
+                "archive",
+                "ingest",
+                "--db",
+                &db_text,
+                "corpus",
+                "fixtures/pdf",
+            ])
+            .output()
+            .unwrap()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let added = |o: &std::process::Output| {
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(!text.lines().any(|l| l.starts_with("failed")), "{text}");
+        text.lines().filter(|l| l.starts_with("added")).count()
+    };
+    assert_eq!(added(&a) + added(&b), common::input_count());
+    let clean = scratch("writers-clean");
+    ingest(&clean, &["corpus", "fixtures/pdf"]);
+    let (x, y): (
+        std::collections::HashMap<_, _>,
+        std::collections::HashMap<_, _>,
+    ) = (
+        counts(&db).into_iter().collect(),
+        counts(&clean).into_iter().collect(),
+    );
+    for table in ["documents", "forms", "indicators", "findings", "unmapped"] {
+        assert_eq!(x[table], y[table], "{table}");
+    }
+}
