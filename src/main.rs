@@ -203,12 +203,13 @@ fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Reads and validates one file; a defect in a reader costs that file, not
-/// the batch. Returns the report and the bytes read (empty when unreadable).
+/// the batch. Returns the report and the bytes read (`None` when the file
+/// itself could not be read: missing, a directory, no permission).
 fn read_one(
     path: &Path,
     options: &jixiao_extract::ReadOptions,
     redact: bool,
-) -> (DocumentReport, Vec<u8>) {
+) -> (DocumentReport, Option<Vec<u8>>) {
     let (mut report, bytes) = read_unredacted(path, options);
     if redact {
         report.redact_contacts();
@@ -219,7 +220,7 @@ fn read_one(
 fn read_unredacted(
     path: &Path,
     options: &jixiao_extract::ReadOptions,
-) -> (DocumentReport, Vec<u8>) {
+) -> (DocumentReport, Option<Vec<u8>>) {
     let shown = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -228,7 +229,7 @@ fn read_unredacted(
                 path: shown.clone(),
                 source: e,
             });
-            return (DocumentReport::new(&shown, read), Vec::new());
+            return (DocumentReport::new(&shown, read), None);
         }
     };
     let report = std::panic::catch_unwind(|| {
@@ -248,7 +249,7 @@ fn read_unredacted(
             format!("{shown}: internal error while reading ({why}); please report this file"),
         )
     });
-    (report, bytes)
+    (report, Some(bytes))
 }
 
 /// Options of `check` that shape its output.
@@ -317,9 +318,14 @@ fn check(
         .map(|f| {
             let _tick = Tick(&progress);
             let (report, bytes) = read_one(f, &options, output.redact);
-            // Only CSV needs the bytes (a document is known by their hash).
+            // Only CSV needs the bytes: its tables come through an archive,
+            // where a document is known by its hash. Each input is a
+            // document of its own there, so its name goes in too.
             let keep = if output.format == Format::Csv {
-                bytes
+                let mut identity = report.source.as_bytes().to_vec();
+                identity.push(0);
+                identity.extend(bytes.unwrap_or_default());
+                identity
             } else {
                 Vec::new()
             };
@@ -407,12 +413,19 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             // Read a batch in parallel, then write it document by document.
             for batch in files.chunks(rayon::current_num_threads().max(1) * 2) {
                 let _ticks: Vec<Tick> = batch.iter().map(|_| Tick(&progress)).collect();
-                let read: Vec<(DocumentReport, Vec<u8>)> = batch
+                let read: Vec<(DocumentReport, Option<Vec<u8>>)> = batch
                     .par_iter()
                     .map(|f| read_one(f, &options, redact_contacts))
                     .collect();
                 for (report, bytes) in read {
                     failed |= report.failed();
+                    // A file that could not be read at all (missing, no
+                    // permission) is no document: nothing to store.
+                    let Some(bytes) = bytes else {
+                        let why = report.errors.first().map(|e| e.message.as_str());
+                        println!("failed\t{}\t{}", report.source, why.unwrap_or(""));
+                        continue;
+                    };
                     let json = match serde_json::to_value(&report) {
                         Ok(v) => v,
                         Err(e) => {

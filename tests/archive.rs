@@ -391,3 +391,36 @@ fn two_writers_at_once_share_a_sqlite_archive() {
         assert_eq!(x[table], y[table], "{table}");
     }
 }
+
+/// A path that cannot be read at all is reported and not stored; two empty
+/// files under different names are one (unreadable) document.
+#[test]
+fn missing_files_are_not_documents_and_names_do_not_count() {
+    let db = scratch("missing");
+    let dir = db.parent().unwrap();
+    let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
+    std::fs::write(&a, "").unwrap();
+    std::fs::write(&b, "").unwrap();
+    let missing = dir.join("nowhere.txt");
+    let (code, out) = ingest(
+        &db,
+        &[
+            missing.to_str().unwrap(),
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("failed") && lines[0].contains("nowhere.txt"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("added") && lines[1].contains("unreadable"),
+        "{out}"
+    );
+    assert!(lines[2].starts_with("unchanged"), "{out}");
+    let rows: std::collections::HashMap<_, _> = counts(&db).into_iter().collect();
+    assert_eq!(rows["documents"], 1);
+}

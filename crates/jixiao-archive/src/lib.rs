@@ -381,12 +381,19 @@ impl Archive {
     /// from `bytes`, in one transaction.
     pub fn ingest(&mut self, bytes: &[u8], report: &Value) -> Result<Outcome, ArchiveError> {
         let sha = hex(&Sha256::digest(bytes));
+        // The same bytes under another name are the same document: the
+        // name, wherever the report says it (errors name their file), does
+        // not count.
+        let source = report["source"].as_str().unwrap_or("");
         let mut stable = report.clone();
         if let Some(o) = stable.as_object_mut() {
-            // The same bytes under another name are the same document.
             o.remove("source");
         }
-        let report_sha = hex(&Sha256::digest(stable.to_string().as_bytes()));
+        let mut text = stable.to_string();
+        if !source.is_empty() {
+            text = text.replace(source, "");
+        }
+        let report_sha = hex(&Sha256::digest(text.as_bytes()));
         // Two people ingesting the same document into one PostgreSQL archive
         // at once: the second insert waits for the first and then finds the
         // key taken; tried again, it sees the document and changes nothing.
