@@ -747,6 +747,34 @@ impl<'a> Ingest<'a> {
         Ingest { conn, report }
     }
 
+    /// Inserts rows into `table`, many to a statement (one round trip for
+    /// hundreds of rows on PostgreSQL), under either backend's limit on
+    /// parameters.
+    fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Val>>,
+    ) -> Result<(), ArchiveError> {
+        let per_chunk = (30_000 / columns.len()).max(1);
+        for chunk in rows.chunks(per_chunk) {
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            let mut n = 0;
+            for (k, row) in chunk.iter().enumerate() {
+                debug_assert_eq!(row.len(), columns.len());
+                sql.push_str(if k == 0 { "(" } else { ", (" });
+                for c in 0..columns.len() {
+                    n += 1;
+                    sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
+                }
+                sql.push(')');
+            }
+            let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
+            self.conn.exec(&sql, &params)?;
+        }
+        Ok(())
+    }
+
     fn insert(&mut self, sql: &str, params: &[Val]) -> Result<i64, ArchiveError> {
         let t = self.conn.query(&format!("{sql} RETURNING id"), params)?;
         t.rows
@@ -802,15 +830,14 @@ impl<'a> Ingest<'a> {
             let id = self.form(document_id, ordinal, form, unit.as_deref())?;
             form_ids.push(id);
         }
-        for (ordinal, f) in findings.iter().enumerate() {
-            let form_id = f["form"]
-                .as_u64()
-                .and_then(|k| form_ids.get(k as usize).copied());
-            self.conn.exec(
-                "INSERT INTO findings (document_id, form_id, ordinal, check_id, severity, field, \
-                 printed, computed, explained_by, line, col, message) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                &[
+        let rows = findings
+            .iter()
+            .enumerate()
+            .map(|(ordinal, f)| {
+                let form_id = f["form"]
+                    .as_u64()
+                    .and_then(|k| form_ids.get(k as usize).copied());
+                vec![
                     document_id.into(),
                     form_id.into(),
                     (ordinal as i64).into(),
@@ -823,32 +850,57 @@ impl<'a> Ingest<'a> {
                     int(&f["location"]["line"]).into(),
                     int(&f["location"]["column"]).into(),
                     text(&f["message"]).into(),
-                ],
-            )?;
-        }
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "findings",
+            &[
+                "document_id",
+                "form_id",
+                "ordinal",
+                "check_id",
+                "severity",
+                "field",
+                "printed",
+                "computed",
+                "explained_by",
+                "line",
+                "col",
+                "message",
+            ],
+            rows,
+        )?;
         // Lines no reader recognised belong to the document, not a form.
-        for span in self.report["unrecognized"].as_array().unwrap_or(&empty) {
-            let line = int(&span["start"])
-                .or_else(|| int(&span["line"]))
-                .unwrap_or(0);
-            let shown = span
-                .get("text")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| span.to_string());
-            self.conn.exec(
-                "INSERT INTO unmapped (document_id, form_id, line, col, text, reason) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
+        let rows = self.report["unrecognized"]
+            .as_array()
+            .unwrap_or(&empty)
+            .iter()
+            .map(|span| {
+                let (start, end) = (int(&span["lines"]["start"]), int(&span["lines"]["end"]));
+                vec![
                     document_id.into(),
                     Val::Int(None),
-                    line.into(),
+                    start.unwrap_or(0).into(),
                     Val::Int(None),
-                    shown.into(),
-                    "no reader recognises these lines".into(),
-                ],
-            )?;
-        }
+                    format!(
+                        "lines {}–{} ({} cells)",
+                        start.unwrap_or(0),
+                        end.unwrap_or(0),
+                        int(&span["cells"]).unwrap_or(0)
+                    )
+                    .into(),
+                    text(&span["reason"])
+                        .unwrap_or_else(|| "no reader recognises these lines".into())
+                        .into(),
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "unmapped",
+            &["document_id", "form_id", "line", "col", "text", "reason"],
+            rows,
+        )?;
         Ok(())
     }
 
@@ -1021,16 +1073,13 @@ impl<'a> Ingest<'a> {
     ) -> Result<(), ArchiveError> {
         let empty = Vec::new();
         let list = |k: &str| form[k].as_array().unwrap_or(&empty);
-        for row in form["funds"].as_array().unwrap_or(&empty) {
-            let (initial, initial_fen) = number(&row["initial_budget"], money);
-            let (adjusted, adjusted_fen) = number(&row["adjusted_budget"], money);
-            let (executed, executed_fen) = number(&row["executed"], money);
-            self.conn.exec(
-                "INSERT INTO funds_rows (form_id, row_kind, line, initial_budget, \
-                 initial_budget_fen, adjusted_budget, adjusted_budget_fen, executed, \
-                 executed_fen, weight, execution_rate, score) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                &[
+        let rows = list("funds")
+            .iter()
+            .map(|row| {
+                let (initial, initial_fen) = number(&row["initial_budget"], money);
+                let (adjusted, adjusted_fen) = number(&row["adjusted_budget"], money);
+                let (executed, executed_fen) = number(&row["executed"], money);
+                vec![
                     form_id.into(),
                     text(&row["row"]).into(),
                     int(&row["line"]).unwrap_or(0).into(),
@@ -1043,23 +1092,40 @@ impl<'a> Ingest<'a> {
                     plain(&row["weight"]).into(),
                     plain(&row["execution_rate"]).into(),
                     plain(&row["score"]).into(),
-                ],
-            )?;
-        }
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "funds_rows",
+            &[
+                "form_id",
+                "row_kind",
+                "line",
+                "initial_budget",
+                "initial_budget_fen",
+                "adjusted_budget",
+                "adjusted_budget_fen",
+                "executed",
+                "executed_fen",
+                "weight",
+                "execution_rate",
+                "score",
+            ],
+            rows,
+        )?;
         let measure = |v: &Value| text(&v["text"]);
         let indicators = list("indicators").iter().map(|i| ("indicator", i));
         let targets = list("targets").iter().map(|t| ("target", t));
-        for (ordinal, (kind, i)) in indicators.chain(targets).enumerate() {
-            let target = if kind == "target" {
-                measure(&i["value"])
-            } else {
-                measure(&i["target"])
-            };
-            self.conn.exec(
-                "INSERT INTO indicators (form_id, ordinal, kind, line, level1, level2, name, \
-                 target, actual, weight, score, deviation_reason) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                &[
+        let rows = indicators
+            .chain(targets)
+            .enumerate()
+            .map(|(ordinal, (kind, i))| {
+                let target = if kind == "target" {
+                    measure(&i["value"])
+                } else {
+                    measure(&i["target"])
+                };
+                vec![
                     form_id.into(),
                     (ordinal as i64).into(),
                     kind.into(),
@@ -1072,16 +1138,33 @@ impl<'a> Ingest<'a> {
                     plain(&i["weight"]).into(),
                     plain(&i["score"]).into(),
                     text(&i["deviation_reason"]).into(),
-                ],
-            )?;
-        }
-        for (ordinal, item) in list("line_items").iter().enumerate() {
-            let (amount, amount_fen) = number(&item["amount"], money);
-            self.conn.exec(
-                "INSERT INTO line_items (form_id, ordinal, line, project, content, detail, \
-                 amount, amount_fen, unit_price, quantity, remark) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                &[
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "indicators",
+            &[
+                "form_id",
+                "ordinal",
+                "kind",
+                "line",
+                "level1",
+                "level2",
+                "name",
+                "target",
+                "actual",
+                "weight",
+                "score",
+                "deviation_reason",
+            ],
+            rows,
+        )?;
+        let rows = list("line_items")
+            .iter()
+            .enumerate()
+            .map(|(ordinal, item)| {
+                let (amount, amount_fen) = number(&item["amount"], money);
+                vec![
                     form_id.into(),
                     (ordinal as i64).into(),
                     int(&item["line"]).unwrap_or(0).into(),
@@ -1093,14 +1176,33 @@ impl<'a> Ingest<'a> {
                     plain(&item["unit_price"]).into(),
                     plain(&item["quantity"]).into(),
                     text(&item["remark"]).into(),
-                ],
-            )?;
-        }
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "line_items",
+            &[
+                "form_id",
+                "ordinal",
+                "line",
+                "project",
+                "content",
+                "detail",
+                "amount",
+                "amount_fen",
+                "unit_price",
+                "quantity",
+                "remark",
+            ],
+            rows,
+        )?;
         let paths: Vec<String> = list("columns")
             .iter()
             .map(|c| c["path"].as_str().unwrap_or("").to_string())
             .collect();
+        let mut amounts = Vec::new();
         for (ordinal, row) in list("rows").iter().enumerate() {
+            // Each row's id is needed for its amounts: one insert a row.
             let row_id = self.insert(
                 "INSERT INTO budget_rows (form_id, ordinal, line, side, code, name, is_total) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -1124,32 +1226,37 @@ impl<'a> Ingest<'a> {
                     continue;
                 }
                 let (value, fen) = number(amount, money);
-                self.conn.exec(
-                    "INSERT INTO budget_amounts (budget_row_id, column_path, amount, amount_fen) \
-                     VALUES ($1, $2, $3, $4)",
-                    &[
-                        row_id.into(),
-                        paths.get(k).cloned().unwrap_or_default().into(),
-                        value.into(),
-                        fen.into(),
-                    ],
-                )?;
+                amounts.push(vec![
+                    row_id.into(),
+                    paths.get(k).cloned().unwrap_or_default().into(),
+                    value.into(),
+                    fen.into(),
+                ]);
             }
         }
-        for u in list("unmapped") {
-            self.conn.exec(
-                "INSERT INTO unmapped (document_id, form_id, line, col, text, reason) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
+        self.insert_rows(
+            "budget_amounts",
+            &["budget_row_id", "column_path", "amount", "amount_fen"],
+            amounts,
+        )?;
+        let rows = list("unmapped")
+            .iter()
+            .map(|u| {
+                vec![
                     document_id.into(),
                     form_id.into(),
                     int(&u["line"]).unwrap_or(0).into(),
                     int(&u["column"]).into(),
                     text(&u["text"]).unwrap_or_default().into(),
                     text(&u["reason"]).unwrap_or_default().into(),
-                ],
-            )?;
-        }
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "unmapped",
+            &["document_id", "form_id", "line", "col", "text", "reason"],
+            rows,
+        )?;
         Ok(())
     }
 }
