@@ -138,8 +138,8 @@ fn a_directory_of_pdfs_reports_every_file() {
     let docs = json["documents"].as_array().unwrap();
     assert_eq!(
         docs.len(),
-        35,
-        "25 PDFs and the 10 texts the form PDFs were drawn from"
+        37,
+        "26 PDFs and the 11 texts the form PDFs were drawn from"
     );
     let readable = [
         "_form.pdf",
@@ -160,6 +160,8 @@ fn a_directory_of_pdfs_reports_every_file() {
         "ruled_lines.txt",
         "borderless.pdf",
         "borderless.txt",
+        "borderless_spanning.pdf",
+        "borderless_spanning.txt",
         "office_export.pdf",
         "office_export.txt",
         "libreoffice.pdf",
@@ -264,9 +266,12 @@ fn the_form_pdfs_give_the_records_of_their_text() {
     // with thin filled outlines (page 3), merged cells included.
     let r = same_records("ruled_lines");
     assert_eq!(r["forms"].as_array().unwrap().len(), 3);
-    // No rules at all: columns from how the text lines up.
-    let r = same_records("borderless");
-    assert_eq!(r["forms"][0]["funds"][0]["executed"]["value"], "4071.87");
+    // No rules at all: columns from how the text lines up, also where the
+    // project name runs on over the empty amount columns.
+    for name in ["borderless", "borderless_spanning"] {
+        let r = same_records(name);
+        assert_eq!(r["forms"][0]["funds"][0]["executed"]["value"], "4071.87");
+    }
 }
 
 /// An office-suite export: simple TrueType subsets, text written in no
@@ -352,7 +357,14 @@ fn a_libreoffice_calc_export_gives_the_records_of_its_text() {
 /// drawn from, cell by cell, and its title lines stay rows of one cell.
 #[test]
 fn a_borderless_table_is_split_into_columns_by_alignment() {
-    let text = std::fs::read_to_string("fixtures/pdf/borderless.txt").unwrap();
+    for name in ["borderless", "borderless_spanning"] {
+        borderless_columns(name);
+    }
+}
+
+/// The columns of every cell of a borderless fixture, against its text.
+fn borderless_columns(name: &str) {
+    let text = std::fs::read_to_string(format!("fixtures/pdf/{name}.txt")).unwrap();
     let expected: Vec<Vec<usize>> = text
         .lines()
         .map(|l| {
@@ -364,7 +376,7 @@ fn a_borderless_table_is_split_into_columns_by_alignment() {
         })
         .collect();
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["check", "fixtures/pdf/borderless.pdf"])
+        .args(["check", &format!("fixtures/pdf/{name}.pdf")])
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -380,7 +392,7 @@ fn a_borderless_table_is_split_into_columns_by_alignment() {
                 .collect()
         })
         .collect();
-    assert_eq!(columns, expected);
+    assert_eq!(columns, expected, "{name}");
     assert_eq!(columns[2], [0, 1], "项目名称 and the name");
     assert_eq!(columns[4], [0, 2, 3, 4, 5, 6, 7], "the header row");
 }

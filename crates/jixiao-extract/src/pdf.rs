@@ -359,6 +359,52 @@ fn spans_of(page: &PageText, line: &[usize]) -> Vec<Span> {
     spans
 }
 
+/// Covered x ranges put together into columns, left to right: from the
+/// right, a range joins the column to its right unless some line has text
+/// in both (a centred header over right-aligned amounts, or a label in a
+/// row of its own, are parts of one column; amounts are right-aligned, so
+/// a column's parts lean on its right edge). Returns each column's extent.
+fn group_columns(table: &[&Vec<Span>], ranges: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let holds = |(x0, x1): (f64, f64)| -> Vec<usize> {
+        (0..table.len())
+            .filter(|&n| table[n].iter().any(|s| s.rect.x0 >= x0 && s.rect.x0 <= x1))
+            .collect()
+    };
+    let mut columns: Vec<(f64, f64)> = Vec::new();
+    let mut lines: Vec<usize> = Vec::new();
+    for &range in ranges.iter().rev() {
+        let here = holds(range);
+        match columns.last_mut() {
+            Some(column) if here.iter().all(|n| !lines.contains(n)) => {
+                column.0 = range.0;
+                lines.extend(here);
+            }
+            _ => {
+                columns.push(range);
+                lines = here;
+            }
+        }
+    }
+    columns.reverse();
+    columns
+}
+
+/// An x range: left and right.
+type Extent = (f64, f64);
+
+/// Overlapping or touching x ranges joined, left to right.
+fn merge_ranges(mut ranges: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    ranges.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (x0, x1) in ranges {
+        match merged.last_mut() {
+            Some(last) if x0 <= last.1 + 0.5 => last.1 = last.1.max(x1),
+            _ => merged.push((x0, x1)),
+        }
+    }
+    merged
+}
+
 /// Columns of a table drawn without rules, from how its lines line up:
 /// where three or more lines have several spans, an x range that no span of
 /// those lines covers is a gutter; the ranges between gutters are put
@@ -370,45 +416,31 @@ fn alignment_columns(lines: &[Vec<Span>]) -> Option<(Vec<f64>, f64, f64)> {
     if table.len() < 3 {
         return None;
     }
-    // Covered x ranges, merged: the gaps between them are the gutters.
-    let mut covered: Vec<(f64, f64)> = table
+    // Covered x ranges, merged: the gaps between them are the gutters. A
+    // span much wider than most that reaches over two columns the others
+    // make is a cell merged across them (a project name over the empty
+    // amount columns): it must not close the gutters it crosses.
+    let spans: Vec<(f64, f64)> = table
         .iter()
         .flat_map(|l| l.iter().map(|s| (s.rect.x0, s.rect.x1)))
         .collect();
-    covered.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut merged: Vec<(f64, f64)> = Vec::new();
-    for (x0, x1) in covered {
-        match merged.last_mut() {
-            Some(last) if x0 <= last.1 + 0.5 => last.1 = last.1.max(x1),
-            _ => merged.push((x0, x1)),
-        }
-    }
-    // The lines that have text in each covered range.
-    let holds: Vec<Vec<usize>> = merged
-        .iter()
-        .map(|&(x0, x1)| {
-            (0..table.len())
-                .filter(|&n| table[n].iter().any(|s| s.rect.x0 >= x0 && s.rect.x0 <= x1))
-                .collect()
-        })
+    let mut widths: Vec<f64> = spans.iter().map(|s| s.1 - s.0).collect();
+    widths.sort_by(f64::total_cmp);
+    let wide = (3.0 * widths[widths.len() / 2]).max(60.0);
+    let (narrow, broad): (Vec<Extent>, Vec<Extent>) = spans.iter().partition(|s| s.1 - s.0 <= wide);
+    let apart = group_columns(&table, &merge_ranges(narrow.clone()));
+    let within: Vec<(f64, f64)> = broad
+        .into_iter()
+        .filter(|b| apart.iter().filter(|c| c.0 < b.1 && b.0 < c.1).count() <= 1)
         .collect();
-    // From the right, a range joins the column to its right unless some
-    // line has text in both: a centred header over right-aligned amounts,
-    // or a label in a row of its own, are parts of one column. (Amounts
-    // are right-aligned, so a column's parts lean on its right edge.)
-    let mut cuts: Vec<f64> = Vec::new();
-    let mut column: Vec<usize> = Vec::new();
-    for k in (0..merged.len()).rev() {
-        if !column.is_empty() && holds[k].iter().all(|n| !column.contains(n)) {
-            column.extend(&holds[k]);
-            continue;
-        }
-        if k + 1 < merged.len() {
-            cuts.push((merged[k].1 + merged[k + 1].0) / 2.0);
-        }
-        column = holds[k].clone();
-    }
-    cuts.reverse();
+    let columns = group_columns(
+        &table,
+        &merge_ranges(narrow.into_iter().chain(within).collect()),
+    );
+    let cuts: Vec<f64> = columns
+        .windows(2)
+        .map(|w| (w[0].1 + w[1].0) / 2.0)
+        .collect();
     if cuts.is_empty() {
         return None;
     }
