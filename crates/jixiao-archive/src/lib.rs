@@ -304,6 +304,9 @@ impl Archive {
         } else {
             let c = rusqlite::Connection::open(db)?;
             c.busy_timeout(std::time::Duration::from_secs(30))?;
+            // Room for every statement an ingest runs, multi-row inserts
+            // of several sizes included, so none is parsed twice.
+            c.set_prepared_statement_cache_capacity(256);
             // WAL: a reader never blocks the ingest; a transaction cut off by a
             // killed process is rolled back on the next open.
             c.pragma_update(None, "journal_mode", "WAL")?;
