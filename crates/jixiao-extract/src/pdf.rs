@@ -159,6 +159,10 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         let column_of = |x: f64| lefts.iter().position(|l| (l - x).abs() < 1.0).unwrap_or(0);
         // Bands: each distinct cell top, and each baseline outside cells.
         let mut used = vec![false; page.glyphs.len()];
+        // Glyphs by baseline, so that a cell looks only at those in its band.
+        let mut by_y: Vec<usize> = (0..page.glyphs.len()).collect();
+        by_y.sort_by(|&a, &b| page.glyphs[a].y.total_cmp(&page.glyphs[b].y));
+        let ys: Vec<f64> = by_y.iter().map(|&i| page.glyphs[i].y).collect();
         let mut items: Vec<Band> = Vec::new();
         let mut tops: Vec<f64> = boxes.iter().map(|r| r.y1).collect();
         tops.sort_by(|a, b| b.total_cmp(a));
@@ -166,7 +170,11 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         for top in tops {
             let mut cells: Vec<(usize, String, Rect)> = Vec::new();
             for rect in boxes.iter().filter(|r| (r.y1 - top).abs() < 0.5) {
-                let inside: Vec<usize> = (0..page.glyphs.len())
+                let from = ys.partition_point(|&y| y < rect.y0 - 0.5);
+                let to = ys.partition_point(|&y| y <= rect.y1 + 0.5);
+                let inside: Vec<usize> = by_y[from..to]
+                    .iter()
+                    .copied()
                     .filter(|&i| !used[i] && rect.contains(page.glyphs[i].x, page.glyphs[i].y))
                     .collect();
                 inside.iter().for_each(|&i| used[i] = true);
