@@ -388,11 +388,7 @@ impl Archive {
         // name, wherever the report says it (errors name their file), does
         // not count.
         let source = report["source"].as_str().unwrap_or("");
-        let mut stable = report.clone();
-        if let Some(o) = stable.as_object_mut() {
-            o.remove("source");
-        }
-        let mut text = stable.to_string();
+        let mut text = report.to_string();
         if !source.is_empty() {
             text = text.replace(source, "");
         }
