@@ -55,7 +55,7 @@ fn self_evaluation_figures(f: &jixiao_extract::SelfEvaluation, out: &mut Vec<Num
         out.extend(ind.weight.clone());
         out.extend(ind.score.clone());
     }
-    out.extend(f.groups.iter().map(|g| g.weight.clone()));
+    out.extend(f.groups.iter().filter_map(|g| g.weight.clone()));
     out.extend(f.total_weight.clone());
     out.extend(f.total_score.clone());
 }

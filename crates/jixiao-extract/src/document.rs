@@ -3,6 +3,7 @@
 
 use crate::budget;
 use crate::declaration::{self, Part};
+use crate::engine::{self, Templates};
 use crate::model::*;
 use crate::modern;
 use crate::narrative;
@@ -17,6 +18,16 @@ fn year_heading(key: &str) -> bool {
             .and_then(|r| r.strip_suffix([')', '）']))
             .and_then(|r| r.strip_suffix('年').or_else(|| r.strip_suffix("年度")))
             .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A line that titles a self-evaluation of any family: 项目支出绩效自评表,
+/// 绩效目标自评表, 部门整体支出绩效评价表, 绩效自评评分表 ….
+fn is_self_evaluation_title(row: &Row) -> bool {
+    let c = crate::engine::plain(row.compact());
+    row.cells.len() <= 2
+        && c.chars().count() <= 80
+        && (c.contains("绩效自评") || c.contains("自评表") || c.contains("绩效评价表"))
+        && !c.contains("报告")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,11 +62,11 @@ fn head_of(row: &Row) -> Option<Head> {
     if !may_be_head {
         return None;
     }
-    if c.contains("支出绩效自评表") || c.contains("绩效自评表") {
-        return Some(Head::ModernTitle);
-    }
     if c.contains("项目绩效自我评价") {
         return Some(Head::OlderTitle);
+    }
+    if is_self_evaluation_title(row) {
+        return Some(Head::ModernTitle);
     }
     if let Some(part) = declaration::part_of_title(c) {
         return Some(Head::DeclarationTitle(part));
@@ -183,13 +194,35 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
     out
 }
 
-/// Reads a whole text document into forms.
+/// Reads a whole text document into forms, with the shipped templates.
 pub fn read_document(text: &str) -> Document {
-    read_rows_document(read_rows(text))
+    read_document_with(text, Templates::builtin())
+}
+
+/// Reads a whole text document into forms, with `templates`.
+pub fn read_document_with(text: &str, templates: &Templates) -> Document {
+    read_rows_document_with(read_rows(text), templates)
 }
 
 /// Reads a document from rows (of text lines, or rebuilt from a PDF).
 pub fn read_rows_document(rows: Vec<Row>) -> Document {
+    read_rows_document_with(rows, Templates::builtin())
+}
+
+/// A self-evaluation read with the template that fits it best.
+fn read_self_evaluation(rows: &[Row], templates: &Templates) -> SelfEvaluation {
+    match engine::choose(templates, rows) {
+        Some(t) => match t.reader.as_deref() {
+            Some("shanghai_modern") => modern::read(rows),
+            Some("shanghai_older") => older::read(rows),
+            _ => engine::read_self_evaluation(rows, t),
+        },
+        None => modern::read(rows),
+    }
+}
+
+/// Reads a document from rows with `templates`.
+pub fn read_rows_document_with(rows: Vec<Row>, templates: &Templates) -> Document {
     let mut forms = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;
@@ -228,7 +261,10 @@ pub fn read_rows_document(rows: Vec<Row>) -> Document {
             }
             Segment::Modern(s, e) => {
                 last_was_other = false;
-                forms.push(Form::SelfEvaluation(modern::read(&rows[s..e])))
+                forms.push(Form::SelfEvaluation(read_self_evaluation(
+                    &rows[s..e],
+                    templates,
+                )))
             }
             Segment::Older(s, e) => {
                 last_was_other = false;

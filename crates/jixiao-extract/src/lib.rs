@@ -21,6 +21,7 @@ mod budget;
 mod content;
 mod declaration;
 mod document;
+mod engine;
 mod labels;
 mod ledger;
 mod levels;
@@ -35,7 +36,11 @@ mod rows;
 mod ruling;
 mod vocab;
 
-pub use document::{read_document, read_rows_document};
+pub use document::{
+    read_document, read_document_with, read_rows_document, read_rows_document_with,
+};
+pub use engine::template;
+pub use engine::{Template, TemplateError, Templates};
 pub use model::*;
 pub use number::{num_at, read_measure, read_number, Measure, Num, NumberCell};
 pub use pdf::{
@@ -98,6 +103,16 @@ pub struct ReadOptions {
     pub password: Option<String>,
     /// Bounds for PDFs.
     pub limits: PdfLimits,
+    /// Templates to read forms with (the shipped ones when `None`).
+    pub templates: Option<std::sync::Arc<Templates>>,
+}
+
+impl ReadOptions {
+    fn templates(&self) -> &Templates {
+        self.templates
+            .as_deref()
+            .unwrap_or_else(|| Templates::builtin())
+    }
 }
 
 /// Reads a text document from bytes, naming `path` in errors.
@@ -122,7 +137,7 @@ pub fn read_bytes_with(
                 }
             })?;
         let (rows, geometry) = pdf_rows(&text.pages);
-        let mut doc = read_rows_document(rows);
+        let mut doc = read_rows_document_with(rows, options.templates());
         doc.geometry = geometry;
         doc.repairs = text.repairs;
         return Ok(doc);
@@ -141,7 +156,7 @@ pub fn read_bytes_with(
             path: path.to_string(),
         });
     }
-    Ok(read_document(text))
+    Ok(read_document_with(text, options.templates()))
 }
 
 /// Reads a document from a file.

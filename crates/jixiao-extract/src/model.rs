@@ -79,17 +79,78 @@ pub enum FundsLine {
     Carryover,
     /// 其他资金
     Other,
+    /// 财政专户管理资金
+    SpecialAccount,
+    /// 单位资金 / 单位自筹
+    UnitFunds,
+    /// 中央资金 (a part of the appropriation where one is printed)
+    Central,
+    /// 省级资金 (a part of the appropriation where one is printed)
+    Provincial,
+    /// 市县资金 (a part of the appropriation where one is printed)
+    Local,
+    /// A fund source no template names; its printed label is in `label`.
+    Source,
 }
 
 impl FundsLine {
-    /// The label printed on the form.
+    /// The usual label of the row.
     pub fn label(self) -> &'static str {
         match self {
             FundsLine::Total => "年度资金总额",
             FundsLine::Appropriation => "当年财政拨款",
             FundsLine::Carryover => "上年结转资金",
             FundsLine::Other => "其他资金",
+            FundsLine::SpecialAccount => "财政专户管理资金",
+            FundsLine::UnitFunds => "单位资金",
+            FundsLine::Central => "中央资金",
+            FundsLine::Provincial => "省级资金",
+            FundsLine::Local => "市县资金",
+            FundsLine::Source => "资金来源",
         }
+    }
+
+    /// The key of the row in field paths (`funds.total.executed`).
+    pub fn key(self) -> &'static str {
+        match self {
+            FundsLine::Total => "total",
+            FundsLine::Appropriation => "appropriation",
+            FundsLine::Carryover => "carryover",
+            FundsLine::Other => "other",
+            FundsLine::SpecialAccount => "special_account",
+            FundsLine::UnitFunds => "unit_funds",
+            FundsLine::Central => "central",
+            FundsLine::Provincial => "provincial",
+            FundsLine::Local => "local",
+            FundsLine::Source => "source",
+        }
+    }
+
+    /// The row of a role name of the templates (`total`, `unit_funds` …).
+    pub fn from_key(key: &str) -> Option<FundsLine> {
+        use FundsLine::*;
+        [
+            Total,
+            Appropriation,
+            Carryover,
+            Other,
+            SpecialAccount,
+            UnitFunds,
+            Central,
+            Provincial,
+            Local,
+            Source,
+        ]
+        .into_iter()
+        .find(|l| l.key() == key)
+    }
+
+    /// A part of the appropriation, not a source beside it.
+    pub fn is_sub_source(self) -> bool {
+        matches!(
+            self,
+            FundsLine::Central | FundsLine::Provincial | FundsLine::Local
+        )
     }
 }
 
@@ -112,6 +173,39 @@ pub struct FundsRow {
     pub execution_rate: Option<Num>,
     /// 得分
     pub score: Option<Num>,
+    /// The label as printed, where a template read the row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// 到位数, where printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<Num>,
+    /// 原因, where the block has such a column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl FundsRow {
+    /// A row of kind `row` at `line` with no value read yet.
+    pub fn empty(row: FundsLine, line: usize) -> Self {
+        FundsRow {
+            row,
+            line,
+            initial_budget: None,
+            adjusted_budget: None,
+            executed: None,
+            weight: None,
+            execution_rate: None,
+            score: None,
+            label: None,
+            received: None,
+            reason: None,
+        }
+    }
+
+    /// The label to name the row by: as printed, else the usual one.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(self.row.label())
+    }
 }
 
 /// 年度总体目标: what was planned and what was done.
@@ -127,14 +221,34 @@ pub struct Goals {
     pub unsplit: Option<String>,
 }
 
-/// A weighted group of indicators with its printed subtotal, as the older
-/// layout prints them (`投入与管理 (36分)`).
+/// A group of indicators with what its label or row prints for it: a
+/// weight in the label (`投入与管理 (36分)`, `产出指标(50分)`), or the sum of
+/// its children on a parent row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IndicatorGroup {
-    /// `投入与管理`
+    /// `投入与管理`, `产出指标`
     pub name: String,
-    /// The weight printed in the label (36).
-    pub weight: Num,
+    /// The weight printed for the group (36).
+    pub weight: Option<Num>,
+    /// 1 for a 一级 group, 2 for a 二级 group.
+    #[serde(skip_serializing_if = "is_level_one")]
+    pub level: u8,
+    /// The 一级 group a 二级 group belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// A weight printed as a range (`40-50`), kept as printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_range: Option<String>,
+    /// The score printed on the group's own row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<Num>,
+    /// The weight printed on the group's own row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_weight: Option<Num>,
+}
+
+fn is_level_one(l: &u8) -> bool {
+    *l == 1
 }
 
 /// One indicator row (三级指标 with its values).
@@ -172,6 +286,18 @@ pub struct Indicator {
     /// 偏差原因分析及改进措施 / 备注
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deviation_reason: Option<String>,
+    /// 指标方向 / 符号, where printed in its own column
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// 权重占比 (percent), where printed
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_share: Option<Num>,
+    /// 折算得分, where printed
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted_score: Option<Num>,
+    /// 评分标准, where printed
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<String>,
 }
 
 /// A grade band printed by the form itself (`90（含）-100分为优秀`).
@@ -212,6 +338,47 @@ pub struct OlderFields {
     pub improvements: Option<String>,
     /// 说明: the notes printed under the table.
     pub notes: Vec<String>,
+}
+
+/// A header cell pair with no typed field: `项目类别` → `一次性项目`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct HeaderField {
+    /// The field name of the template, or the label as printed.
+    pub name: String,
+    /// The value as printed.
+    pub value: String,
+    /// Where the value is.
+    pub line: usize,
+}
+
+/// Scoring rules that a form's family fixes, which the checks apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Rules {
+    /// Quantitative indicators score by completion (met → full weight).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub indicator_rule: bool,
+    /// Parent rows print the sum of their children.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub parent_rows_sum: bool,
+    /// 折算得分 = 得分 × 权重占比%.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub weighted_score: bool,
+}
+
+impl Rules {
+    /// No rule set.
+    pub fn is_default(&self) -> bool {
+        *self == Rules::default()
+    }
+}
+
+/// A block whose cells were not all placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct NotReadWhole {
+    /// `funds` or `indicators`.
+    pub block: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// A cell kept out of the typed fields, with why.
@@ -313,6 +480,28 @@ pub struct SelfEvaluation {
     /// Older layout's own fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub older: Option<OlderFields>,
+    /// The template the form was read with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The family of that template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// Header cells with no field of their own, label and value as printed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub header_fields: Vec<HeaderField>,
+    /// The weight of the funds block printed in its label (`预算执行情况(10分)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funds_weight: Option<Num>,
+    /// The weight of all indicators printed in a block label (`绩效指标(90分)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicators_weight: Option<Num>,
+    /// The scoring rules of the form's family.
+    #[serde(skip_serializing_if = "Rules::is_default")]
+    pub rules: Rules,
+    /// Blocks the reader did not read whole: relations over them are not
+    /// checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read_whole: Vec<NotReadWhole>,
     /// Fields that could not be read, with why.
     pub missing: Vec<Missing>,
     /// What the reader had to do to untangle the text.
@@ -324,6 +513,44 @@ pub struct SelfEvaluation {
 }
 
 impl SelfEvaluation {
+    /// A form of `layout` over `lines` with nothing read yet.
+    pub fn empty(layout: Layout, lines: LineSpan) -> Self {
+        SelfEvaluation {
+            layout,
+            lines,
+            title: None,
+            project_name: None,
+            year: None,
+            year_source: None,
+            unit: None,
+            unit_source: None,
+            department: None,
+            implementing_unit: None,
+            budget_unit: None,
+            funds: Vec::new(),
+            goals: Goals::default(),
+            groups: Vec::new(),
+            indicators: Vec::new(),
+            total_weight: None,
+            total_score: None,
+            grade: None,
+            grade_at: None,
+            grade_bands: Vec::new(),
+            older: None,
+            template: None,
+            family: None,
+            header_fields: Vec::new(),
+            funds_weight: None,
+            indicators_weight: None,
+            rules: Rules::default(),
+            not_read_whole: Vec::new(),
+            missing: Vec::new(),
+            repairs: Vec::new(),
+            unmapped: Vec::new(),
+            cells: CellCount::default(),
+        }
+    }
+
     /// The funds row of that kind, if printed.
     pub fn funds_row(&self, which: FundsLine) -> Option<&FundsRow> {
         self.funds.iter().find(|r| r.row == which)

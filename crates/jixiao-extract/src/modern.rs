@@ -221,36 +221,13 @@ pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
     let rows = restore_page_order(rows, &mut ledger);
     let marks = find_landmarks(&rows);
 
-    let mut form = SelfEvaluation {
-        layout: Layout::Modern,
-        lines: LineSpan {
+    let mut form = SelfEvaluation::empty(
+        Layout::Modern,
+        LineSpan {
             start: rows.first().map_or(0, |r| r.line),
             end: rows.iter().map(|r| r.line).max().unwrap_or(0),
         },
-        title: None,
-        project_name: None,
-        year: None,
-        year_source: None,
-        unit: None,
-        unit_source: None,
-        department: None,
-        implementing_unit: None,
-        budget_unit: None,
-        funds: Vec::new(),
-        goals: Goals::default(),
-        groups: Vec::new(),
-        indicators: Vec::new(),
-        total_weight: None,
-        total_score: None,
-        grade: None,
-        grade_at: None,
-        grade_bands: Vec::new(),
-        older: None,
-        missing: Vec::new(),
-        repairs: Vec::new(),
-        unmapped: Vec::new(),
-        cells: CellCount::default(),
-    };
+    );
 
     let first_end_row = rows.iter().position(|r| is_total_row(r) || is_grade_row(r));
     let header_end = marks
@@ -403,12 +380,7 @@ const FUNDS_HEADER_NAME: [(&str, FundsColumn); 6] = [
 ];
 
 fn funds_key(line: FundsLine) -> &'static str {
-    match line {
-        FundsLine::Total => "total",
-        FundsLine::Appropriation => "appropriation",
-        FundsLine::Carryover => "carryover",
-        FundsLine::Other => "other",
-    }
+    line.key()
 }
 
 /// Reads the funds block; returns the index of the first row after it.
@@ -532,16 +504,7 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
                 }
             }
         }
-        let mut out = FundsRow {
-            row: which,
-            line: row.line,
-            initial_budget: None,
-            adjusted_budget: None,
-            executed: None,
-            weight: None,
-            execution_rate: None,
-            score: None,
-        };
+        let mut out = FundsRow::empty(which, row.line);
         for (kind, cell) in assigned {
             let field = FUNDS_FIELD
                 .iter()

@@ -119,46 +119,14 @@ fn is_label(text: &str) -> bool {
 pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
     let mut ledger = Ledger::for_rows(rows);
     let mut older = OlderFields::default();
-    let mut form = SelfEvaluation {
-        layout: Layout::Older,
-        lines: LineSpan {
+    let mut form = SelfEvaluation::empty(
+        Layout::Older,
+        LineSpan {
             start: rows.first().map_or(0, |r| r.line),
             end: rows.last().map_or(0, |r| r.line),
         },
-        title: None,
-        project_name: None,
-        year: None,
-        year_source: None,
-        unit: None,
-        unit_source: None,
-        department: None,
-        implementing_unit: None,
-        budget_unit: None,
-        funds: Vec::new(),
-        goals: Goals::default(),
-        groups: Vec::new(),
-        indicators: Vec::new(),
-        total_weight: None,
-        total_score: None,
-        grade: None,
-        grade_at: None,
-        grade_bands: Vec::new(),
-        older: None,
-        missing: Vec::new(),
-        repairs: Vec::new(),
-        unmapped: Vec::new(),
-        cells: CellCount::default(),
-    };
-    let mut funds = FundsRow {
-        row: FundsLine::Total,
-        line: 0,
-        initial_budget: None,
-        adjusted_budget: None,
-        executed: None,
-        weight: None,
-        execution_rate: None,
-        score: None,
-    };
+    );
+    let mut funds = FundsRow::empty(FundsLine::Total, 0);
     let header = rows.iter().position(|r| {
         let c = r.compact();
         c.contains("指标名称") && (c.contains("权重") || c.contains("自评分"))
@@ -374,10 +342,15 @@ fn read_table(
                 if let Some(weight) = num_at(&caps[2], row.line, cell.column) {
                     form.groups.push(IndicatorGroup {
                         name: name.clone(),
-                        weight: crate::number::Num {
+                        weight: Some(crate::number::Num {
                             raw: cell.text.clone(),
                             ..weight
-                        },
+                        }),
+                        level: 1,
+                        parent: None,
+                        weight_range: None,
+                        score: None,
+                        row_weight: None,
                     });
                 }
                 group = Some(name);

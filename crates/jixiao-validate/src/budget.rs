@@ -385,6 +385,7 @@ fn cross_tables(doc: &Document, out: &mut Vec<Finding>) {
             unit: ta.unit,
             min_scale: max_scale(ta),
             doubt: None,
+            score: false,
             out: Vec::new(),
         };
         for (ri, r) in ta.rows.iter().enumerate().filter(|(_, r)| r.side == sa) {
@@ -418,6 +419,7 @@ pub(crate) fn validate(index: usize, table: &BudgetTable) -> Vec<Finding> {
         unit: table.unit,
         min_scale: max_scale(table),
         doubt: None,
+        score: false,
         out: Vec::new(),
     };
     check_row_sums(&mut cx, table);

@@ -1,6 +1,6 @@
 //! The relations a self-evaluation implies, each a check with a stable id.
 
-use crate::compare::{compare, round, Verdict};
+use crate::compare::{compare, compare_score, round, Verdict};
 use crate::{Explanation, Finding, Severity};
 use jixiao_extract::{
     Document, Form, FundsLine, FundsRow, Location, MoneyUnit, Num, NumberCell, SelfEvaluation,
@@ -21,7 +21,12 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("score.exceeds_weight", "no 得分 above its own 分值 (funds row and every indicator)"),
     ("total.weight", "Σ 分值 of the funds row and all indicators = the 分值 printed on the 总分/合计 row"),
     ("total.score", "总分 = 资金得分 + Σ indicator 得分"),
-    ("group.weight", "Σ 权重 of a group's indicators = the group's printed weight, e.g. 投入与管理 (36分)"),
+    ("group.weight", "Σ 权重 of a group's indicators = the group's printed weight, e.g. 投入与管理 (36分), 产出指标(50分), 绩效指标(90分)"),
+    ("group.score", "a parent row (一、产出指标) prints the sum of its children's 得分 (and 分值)"),
+    ("weighted_score", "折算得分 = 得分 × 权重占比%"),
+    ("indicator.rule", "a quantitative indicator scores its full 分值 when its target is met, else 分值 × completion (a warning: provinces apply the rule differently)"),
+    ("indicator.no_reason", "an indicator scored below its 分值 gives a 偏差原因 (info)"),
+    ("not_checked", "a relation over a block the reader did not read whole is not checked, and says why (info)"),
     (
         "grade.band",
         "评分等级 lies in the band of 总分: the form's own printed bands, else 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60",
@@ -53,6 +58,8 @@ pub(crate) struct Ctx {
     /// Decimals the other figures of the same table or text print.
     pub(crate) min_scale: u32,
     pub(crate) doubt: Option<String>,
+    /// The value being judged is a score, which forms may round up.
+    pub(crate) score: bool,
     pub(crate) out: Vec<Finding>,
 }
 
@@ -97,7 +104,8 @@ impl Ctx {
         sums_over_form: bool,
     ) {
         // The printed result may itself be rounded to what it prints.
-        let verdict = compare(
+        let verdict = if self.score { compare_score } else { compare };
+        let verdict = verdict(
             printed.value,
             printed.scale,
             exact,
@@ -125,6 +133,11 @@ impl Ctx {
                 Some(Explanation::Truncation),
                 "; the printed value is the result cut off, not rounded.".to_string(),
             ),
+            Verdict::RoundedUp => (
+                Severity::Warning,
+                Some(Explanation::RoundedUp),
+                "; the printed value is the result rounded up, not to the nearest.".to_string(),
+            ),
             Verdict::Differs => match (&self.doubt, sums_over_form) {
                 (Some(why), true) => (
                     Severity::Warning,
@@ -150,12 +163,7 @@ impl Ctx {
 }
 
 fn funds_key(line: FundsLine) -> &'static str {
-    match line {
-        FundsLine::Total => "total",
-        FundsLine::Appropriation => "appropriation",
-        FundsLine::Carryover => "carryover",
-        FundsLine::Other => "other",
-    }
+    line.key()
 }
 
 type Column = (&'static str, &'static str, fn(&FundsRow) -> Option<&Num>);
@@ -178,10 +186,12 @@ fn check_funds_sum(cx: &mut Ctx, form: &SelfEvaluation) {
     let Some(total) = form.funds_row(FundsLine::Total) else {
         return;
     };
+    let has_appropriation = form.funds_row(FundsLine::Appropriation).is_some();
     let parts: Vec<&FundsRow> = form
         .funds
         .iter()
         .filter(|r| r.row != FundsLine::Total)
+        .filter(|r| !(has_appropriation && r.row.is_sub_source()))
         .collect();
     if parts.is_empty() {
         return;
@@ -200,11 +210,11 @@ fn check_funds_sum(cx: &mut Ctx, form: &SelfEvaluation) {
         }
         let exact: Decimal = values.iter().map(|n| n.value).sum();
         let slack: Decimal = values.iter().map(|n| amount_slack(n, form.unit)).sum();
-        let labels: Vec<&str> = parts.iter().map(|r| r.row.label()).collect();
+        let labels: Vec<&str> = parts.iter().map(|r| r.name()).collect();
         cx.judge(
             "funds.sum",
             format!("funds.total.{key}"),
-            &format!("年度资金总额 ({name})"),
+            &format!("{} ({name})", total.name()),
             printed,
             exact,
             slack,
@@ -238,7 +248,7 @@ fn check_funds_rate(cx: &mut Ctx, form: &SelfEvaluation) {
                     inputs: vec![loc(budget), loc(executed)],
                     message: format!(
                         "{} 执行率 is printed as {} but its 全年预算数 is zero, so no rate can be computed.",
-                        row.row.label(),
+                        row.name(),
                         rate.raw.trim()
                     ),
                     explained_by: None,
@@ -261,7 +271,7 @@ fn check_funds_rate(cx: &mut Ctx, form: &SelfEvaluation) {
         cx.judge(
             "funds.rate",
             field,
-            &format!("{} 执行率", row.row.label()),
+            &format!("{} 执行率", row.name()),
             rate,
             exact,
             slack,
@@ -280,13 +290,14 @@ fn check_funds_score(cx: &mut Ctx, form: &SelfEvaluation) {
     let Some(row) = form.funds_row(FundsLine::Total) else {
         return;
     };
-    let (Some(weight), Some(rate), Some(score)) = (&row.weight, &row.execution_rate, &row.score)
-    else {
+    let weight = row.weight.as_ref().or(form.funds_weight.as_ref());
+    let (Some(weight), Some(rate), Some(score)) = (weight, &row.execution_rate, &row.score) else {
         return;
     };
     let hundred = Decimal::ONE_HUNDRED;
     let exact = (weight.value * rate.value / hundred).min(weight.value);
     let slack = weight.value * rate.half_ulp() / hundred;
+    cx.score = true;
     cx.judge(
         "funds.score",
         "funds.total.score".into(),
@@ -298,12 +309,16 @@ fn check_funds_score(cx: &mut Ctx, form: &SelfEvaluation) {
         &format!("分值 × 执行率 ({} × {}%)", weight.raw.trim(), rate.value),
         false,
     );
+    cx.score = false;
 }
 
 fn check_exceeds(cx: &mut Ctx, form: &SelfEvaluation) {
     let mut pairs: Vec<(String, &Num, &Num)> = Vec::new();
     if let Some(row) = form.funds_row(FundsLine::Total) {
-        if let (Some(w), Some(s)) = (&row.weight, &row.score) {
+        if let (Some(w), Some(s)) = (
+            row.weight.as_ref().or(form.funds_weight.as_ref()),
+            &row.score,
+        ) {
             pairs.push(("funds.total.score".into(), w, s));
         }
     }
@@ -392,33 +407,6 @@ fn check_totals(cx: &mut Ctx, form: &SelfEvaluation) {
             slack,
             &inputs,
             &format!("the sum of {formula}"),
-            true,
-        );
-    }
-}
-
-fn check_groups(cx: &mut Ctx, form: &SelfEvaluation) {
-    for (gi, group) in form.groups.iter().enumerate() {
-        let members: Vec<&Num> = form
-            .indicators
-            .iter()
-            .filter(|i| i.level1.as_deref() == Some(group.name.as_str()))
-            .filter_map(|i| i.weight.as_ref())
-            .collect();
-        if members.is_empty() {
-            continue;
-        }
-        let exact: Decimal = members.iter().map(|n| n.value).sum();
-        let slack = Decimal::ZERO;
-        cx.judge(
-            "group.weight",
-            format!("groups[{gi}].weight"),
-            &format!("the weight of {}", group.name),
-            &group.weight,
-            exact,
-            slack,
-            &members,
-            &format!("the sum of its {} indicators' 权重", members.len()),
             true,
         );
     }
@@ -528,14 +516,24 @@ pub fn validate_form(index: usize, form: &Form) -> Vec<Finding> {
         unit: form.unit,
         min_scale: 0,
         doubt: extraction_doubt(form),
+        score: false,
         out: Vec::new(),
     };
-    check_funds_sum(&mut cx, form);
-    check_funds_rate(&mut cx, form);
-    check_funds_score(&mut cx, form);
+    let funds_whole = crate::scoring::read_whole(&mut cx, form, "funds");
+    let indicators_whole = crate::scoring::read_whole(&mut cx, form, "indicators");
+    if funds_whole {
+        check_funds_sum(&mut cx, form);
+        check_funds_rate(&mut cx, form);
+        check_funds_score(&mut cx, form);
+    }
     check_exceeds(&mut cx, form);
-    check_totals(&mut cx, form);
-    check_groups(&mut cx, form);
+    if funds_whole && indicators_whole {
+        check_totals(&mut cx, form);
+    }
+    if indicators_whole {
+        crate::scoring::check_groups(&mut cx, form);
+    }
+    crate::scoring::check_indicators(&mut cx, form);
     check_grade(&mut cx, form);
     cx.out
 }

@@ -19,6 +19,9 @@ pub enum Verdict {
     Rounding,
     /// Equals the recomputation truncated (not rounded) to the printed precision.
     Truncation,
+    /// Equals the recomputation rounded up to the printed precision (only
+    /// asked for where a form may round scores up: [`compare_score`]).
+    RoundedUp,
     /// Differs beyond what rounding or truncation explain.
     Differs,
 }
@@ -28,6 +31,30 @@ pub fn round(value: Decimal, scale: u32) -> Decimal {
     let mut r = value.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(scale);
     r
+}
+
+/// As [`compare`], for a printed score, which forms round half-up, down
+/// (truncate) or up: a score equal to the recomputation rounded up is
+/// explained too.
+pub fn compare_score(
+    printed: Decimal,
+    scale: u32,
+    exact: Decimal,
+    slack: Decimal,
+    own: Decimal,
+) -> Verdict {
+    match compare(printed, scale, exact, slack, own) {
+        Verdict::Differs => {
+            let mut up = exact.round_dp_with_strategy(scale, RoundingStrategy::AwayFromZero);
+            up.rescale(scale);
+            if up == printed {
+                Verdict::RoundedUp
+            } else {
+                Verdict::Differs
+            }
+        }
+        v => v,
+    }
 }
 
 fn truncate(value: Decimal, scale: u32) -> Decimal {
@@ -57,6 +84,7 @@ pub fn compare(
     if truncate(exact, scale) == printed {
         return Verdict::Truncation;
     }
+
     Verdict::Differs
 }
 
@@ -108,6 +136,22 @@ mod tests {
         assert_eq!(
             compare(d("98.30"), 2, d("88.30"), d("0.05"), d("0.005")),
             Verdict::Differs
+        );
+    }
+
+    #[test]
+    fn scores_may_be_rounded_up() {
+        assert_eq!(
+            compare_score(d("9"), 0, d("8.12"), d("0"), d("0.5")),
+            Verdict::RoundedUp
+        );
+        assert_eq!(
+            compare(d("9"), 0, d("8.12"), d("0"), d("0.5")),
+            Verdict::Differs
+        );
+        assert_eq!(
+            compare_score(d("8"), 0, d("8.62"), d("0"), d("0.5")),
+            Verdict::Truncation
         );
     }
 

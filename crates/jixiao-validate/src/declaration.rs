@@ -46,6 +46,7 @@ pub(crate) fn validate(index: usize, d: &Declaration) -> Vec<Finding> {
         unit: d.unit,
         min_scale: 0,
         doubt: None,
+        score: false,
         out: Vec::new(),
     };
     let f = &d.funds;

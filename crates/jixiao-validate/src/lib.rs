@@ -24,9 +24,10 @@ mod checks;
 mod compare;
 mod declaration;
 mod narrative;
+mod scoring;
 
 pub use checks::{validate, validate_form, CHECKS};
-pub use compare::{compare, round, Verdict};
+pub use compare::{compare, compare_score, round, Verdict};
 
 use jixiao_extract::Location;
 use serde::Serialize;
@@ -35,7 +36,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
-    /// Worth knowing; nothing is wrong with the arithmetic.
+    /// Worth knowing; nothing is wrong with the arithmetic (or a relation
+    /// that was not checked, and why).
     Info,
     /// A difference with an explanation (rounding, truncation), or one that
     /// may come from reading illegible text.
@@ -52,6 +54,8 @@ pub enum Explanation {
     Rounding,
     /// The printed value is the result cut off rather than rounded.
     Truncation,
+    /// The printed value is the result rounded up rather than to nearest.
+    RoundedUp,
     /// The text of this form needed repairs that decide which numbers count.
     Extraction,
 }

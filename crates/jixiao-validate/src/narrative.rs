@@ -168,6 +168,7 @@ fn check_figures(doc: &Document, index: usize, n: &Narrative, out: &mut Vec<Find
         unit: Some(MoneyUnit::WanYuan),
         min_scale,
         doubt: None,
+        score: false,
         out: Vec::new(),
     };
     let ten_thousand = Decimal::from(10_000);

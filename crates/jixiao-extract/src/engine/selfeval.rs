@@ -1,0 +1,1102 @@
+//! The generic self-evaluation reader: a form's rows, read block by block
+//! (header, funds, goals, indicators, total, grade, footer) with the words of
+//! one template. Nothing here names a province or a document; what varies
+//! between families is in the template.
+
+use super::columns::{header_score, join_second_row, read_header, Columns, Meaning};
+use super::template::Template;
+use super::words::{any, label_key, meaning, plain};
+use crate::model::*;
+use crate::number::{normalize_digits, num_at, read_measure, read_number, Num, NumberCell};
+use crate::rows::{Cell, Row};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Where the blocks of a form start.
+#[derive(Debug, Default)]
+struct Blocks {
+    funds: Option<usize>,
+    goals: Option<usize>,
+    indicators: Option<usize>,
+}
+
+/// The state of one read: the form so far and what each cell became.
+struct Reader<'a> {
+    t: &'a Template,
+    form: SelfEvaluation,
+    /// Cells read into a field (labels included).
+    taken: HashMap<(usize, usize), ()>,
+    /// Why a cell was left out, where a block knows.
+    why: HashMap<(usize, usize), String>,
+}
+
+/// Reads one self-evaluation with template `t`.
+pub(crate) fn read(rows: &[Row], t: &Template) -> SelfEvaluation {
+    let lines = LineSpan {
+        start: rows.first().map_or(0, |r| r.line),
+        end: rows.iter().map(|r| r.line).max().unwrap_or(0),
+    };
+    let mut r = Reader {
+        t,
+        form: SelfEvaluation::empty(Layout::Modern, lines),
+        taken: HashMap::new(),
+        why: HashMap::new(),
+    };
+    r.form.template = Some(t.id.clone());
+    r.form.family = Some(t.family.clone());
+    r.form.rules = Rules {
+        indicator_rule: t.scoring.indicator_rule,
+        parent_rows_sum: t.scoring.parent_rows_sum,
+        weighted_score: t.scoring.weighted_score,
+    };
+    let b = find_blocks(rows, t);
+    let ends = [b.funds, b.goals, b.indicators];
+    let end_of = |start: usize| {
+        ends.iter()
+            .flatten()
+            .copied()
+            .filter(|&e| e > start)
+            .min()
+            .unwrap_or(rows.len())
+    };
+    let first = ends.iter().flatten().copied().min().unwrap_or(rows.len());
+    r.read_head(&rows[..first]);
+    if let Some(s) = b.funds {
+        r.read_funds(&rows[s..end_of(s)]);
+    }
+    if let Some(s) = b.goals {
+        r.read_goals(&rows[s..end_of(s)]);
+    }
+    if let Some(s) = b.indicators {
+        r.read_indicators(&rows[s..]);
+    }
+    r.find_unit(rows);
+    r.finish(rows, b);
+    r.form
+}
+
+/// Finds the header rows of the funds block and the indicator table and the
+/// first goals row.
+fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
+    let mut b = Blocks::default();
+    for (i, row) in rows.iter().enumerate() {
+        let ind = header_score(row, &t.indicators.columns);
+        let has_level = row.cells.iter().any(|c| {
+            matches!(meaning(&c.text, &t.indicators.columns), Some((m, _)) if m == "level1" || m == "level2" || m == "name")
+        });
+        if b.indicators.is_none() && ind >= 3 && has_level {
+            b.indicators = Some(i);
+            break;
+        }
+        let funds = header_score(row, &t.funds.columns);
+        let amounts = row
+            .cells
+            .iter()
+            .filter(|c| {
+                matches!(meaning(&c.text, &t.funds.columns), Some((m, _)) if ["initial_budget", "adjusted_budget", "executed", "received"].contains(&m))
+            })
+            .count();
+        if b.funds.is_none() && funds >= 2 && amounts >= 1 && !has_numbers(row) {
+            b.funds = Some(i);
+            continue;
+        }
+        let goal = row.cells.iter().any(|c| {
+            any(&c.text, &t.goals.anchors) && c.text.chars().count() <= 12 && !c.text.contains('表')
+        });
+        if b.goals.is_none() && goal && (b.funds.is_some() || i > 0) {
+            b.goals = Some(i);
+        }
+    }
+    b
+}
+
+fn has_numbers(row: &Row) -> bool {
+    row.cells
+        .iter()
+        .any(|c| matches!(read_number(&c.text), NumberCell::Number { .. }))
+}
+
+/// `150万`, `4753.66万元`, `20元`: an amount with its unit in the cell.
+fn amount_with_unit(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let n = t
+        .strip_suffix("万元")
+        .or_else(|| t.strip_suffix('万'))
+        .or_else(|| t.strip_suffix('元'))?;
+    matches!(read_number(n), NumberCell::Number { .. }).then_some(n.trim())
+}
+
+fn year_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern"))
+}
+
+fn weight_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(.*?)\s*\(\s*(\d+(?:\.\d+)?)(?:\s*[-~—至]\s*(\d+(?:\.\d+)?))?\s*分?\s*\)\s*分?$|^(.*?\D)(\d+(?:\.\d+)?)分\)?$")
+            .expect("weight pattern")
+    })
+}
+
+/// The part of `text` that its `plain` form holds from byte `start` for
+/// `len` characters: `plain` maps characters one to one but drops
+/// whitespace, so the same count of non-space characters is taken.
+fn as_printed(text: &str, start: usize, len: usize) -> String {
+    let p = plain(text);
+    let before = p.get(..start).map_or(0, |b| b.chars().count());
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let end = (before + len).min(chars.len());
+    let out: String = chars[before.min(end)..end].iter().collect();
+    if out.is_empty() {
+        text.trim().to_string()
+    } else {
+        out
+    }
+}
+
+/// A label with a weight in it: `产出指标(50分)` → (`产出指标`, `50`, None);
+/// `产出指标(40-50)分` → (`产出指标`, None, `40-50`).
+pub(crate) fn split_weight(text: &str) -> (String, Option<String>, Option<String>) {
+    let p = plain(text);
+    let Some(c) = weight_re().captures(&p) else {
+        return (p, None, None);
+    };
+    if let Some(name) = c.get(4) {
+        return (name.as_str().to_string(), Some(c[5].to_string()), None);
+    }
+    let name = c[1].to_string();
+    match c.get(3) {
+        Some(hi) => (name, None, Some(format!("{}-{}", &c[2], hi.as_str()))),
+        None => (name, Some(c[2].to_string()), None),
+    }
+}
+
+impl Reader<'_> {
+    fn take(&mut self, row: &Row, cell: &Cell) {
+        self.taken.insert((row.line, cell.column), ());
+    }
+
+    fn leave(&mut self, row: &Row, cell: &Cell, why: &str) {
+        self.why
+            .entry((row.line, cell.column))
+            .or_insert_with(|| why.to_string());
+    }
+
+    /// A number in a cell, with the cell's text as its raw text.
+    fn number(&mut self, row: &Row, cell: &Cell, field: &str) -> Option<Num> {
+        match read_number(&cell.text) {
+            NumberCell::Empty => {
+                self.take(row, cell);
+                None
+            }
+            NumberCell::Number { .. } => {
+                self.take(row, cell);
+                num_at(&cell.text, row.line, cell.column)
+            }
+            NumberCell::Text => match amount_with_unit(&cell.text) {
+                Some(n) => {
+                    self.take(row, cell);
+                    num_at(n, row.line, cell.column).map(|n| Num {
+                        raw: cell.text.clone(),
+                        note: Some(format!(
+                            "read as {} without the unit printed in the cell",
+                            n.raw
+                        )),
+                        ..n
+                    })
+                }
+                None => {
+                    self.leave(
+                        row,
+                        cell,
+                        &format!("not a number, where {field} is expected"),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// Title, year and the key/value header cells.
+    fn read_head(&mut self, rows: &[Row]) {
+        for row in rows {
+            let one = row.cells.len() == 1;
+            let text = row.joined("");
+            if self.form.title.is_none() && one && (text.contains('表') || text.contains("评价"))
+            {
+                self.form.title = Some(row.cells[0].text.clone());
+                self.take(row, &row.cells[0]);
+                self.year_from(&text);
+                continue;
+            }
+            if one && self.year_line(row) {
+                continue;
+            }
+            // A form cut to its header and total (no indicator table).
+            match self.kind_of(row, &Columns::default()) {
+                RowKind::Total => self.read_total(row, &Columns::default()),
+                RowKind::Grade => self.read_grade(row, &Columns::default()),
+                _ => self.read_pairs(row),
+            }
+        }
+    }
+
+    /// `(2023年度)` or `2022年度` alone on a line.
+    fn year_line(&mut self, row: &Row) -> bool {
+        let k = plain(&row.cells[0].text);
+        let k = k.trim_matches(['(', ')']);
+        let digits = k.trim_end_matches("年度").trim_end_matches('年');
+        if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) && digits.len() < k.len()
+        {
+            self.year_from(k);
+            self.take(row, &row.cells[0]);
+            return true;
+        }
+        false
+    }
+
+    fn year_from(&mut self, text: &str) {
+        if self.form.year.is_some() {
+            return;
+        }
+        if let Some(c) = year_re().captures(&normalize_digits(text)) {
+            self.form.year = c[1].parse().ok();
+            self.form.year_source = Some(Source::Form);
+        }
+    }
+
+    /// Label cells and the value cell after each.
+    fn read_pairs(&mut self, row: &Row) {
+        let fields = &self.t.header.fields;
+        let mut i = 0;
+        while i < row.cells.len() {
+            let cell = &row.cells[i];
+            let inline = plain(&cell.text);
+            let (label, rest) = match inline.split_once(':') {
+                Some((l, v)) if !v.trim().is_empty() && meaning(l, fields).is_some() => {
+                    (l.to_string(), Some(v.trim().to_string()))
+                }
+                _ => (cell.text.clone(), None),
+            };
+            let Some((field, _)) = meaning(&label, fields) else {
+                i += 1;
+                continue;
+            };
+            let field = field.to_string();
+            if label_key(&label).chars().count() > 12 {
+                i += 1;
+                continue;
+            }
+            self.take(row, cell);
+            let value = match rest {
+                Some(v) => Some((v, row.line)),
+                None => {
+                    let next = row
+                        .cells
+                        .get(i + 1)
+                        .filter(|n| meaning(&n.text, fields).is_none());
+                    next.map(|n| {
+                        self.take(row, n);
+                        i += 1;
+                        (n.text.clone(), row.line)
+                    })
+                }
+            };
+            if let Some((v, line)) = value {
+                self.set_header(&field, &label, v, line);
+            }
+            i += 1;
+        }
+    }
+
+    fn set_header(&mut self, field: &str, label: &str, value: String, line: usize) {
+        let f = &mut self.form;
+        let slot = match field {
+            "project_name" => &mut f.project_name,
+            "department" => &mut f.department,
+            "implementing_unit" => &mut f.implementing_unit,
+            "budget_unit" => &mut f.budget_unit,
+            _ => {
+                if field == "year" {
+                    self.year_from(&format!("{value}年"));
+                }
+                let name = if field.is_empty() { label } else { field };
+                self.form.header_fields.push(HeaderField {
+                    name: name.to_string(),
+                    value,
+                    line,
+                });
+                return;
+            }
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+}
+
+/// The unit a text names: `万元` wherever it stands, `元` only in brackets
+/// or after `单位`.
+fn unit_in(text: &str) -> Option<MoneyUnit> {
+    let p = plain(text);
+    if p.contains("万元") || p.contains("万兀") {
+        return Some(MoneyUnit::WanYuan);
+    }
+    let yuan = p.contains("(元)")
+        || p.contains("单位:元")
+        || p.contains("单位元")
+        || p.ends_with("单位:元")
+        || p == "元";
+    yuan.then_some(MoneyUnit::Yuan)
+}
+
+impl Reader<'_> {
+    /// The funds block: its header row (and a second header row under it),
+    /// then one row per fund source.
+    fn read_funds(&mut self, rows: &[Row]) {
+        let t = self.t;
+        let anchors = &t.funds.anchors;
+        let mut cols = read_header(&rows[0], &t.funds.columns, &|s| any(s, anchors));
+        let mut start = 1;
+        if let Some(second) = rows.get(1) {
+            if !has_numbers(second) && header_score(second, &t.funds.columns) >= 1 {
+                join_second_row(&mut cols, &rows[0], second, &t.funds.columns);
+                start = 2;
+            }
+        }
+        self.label_columns(&mut cols, &rows[start..]);
+        for line in cols.lines.clone() {
+            let row = rows.iter().find(|r| r.line == line).expect("header row");
+            self.take_header(row, &cols, "funds");
+        }
+        let first_value = cols
+            .cols
+            .iter()
+            .find(|(_, m)| matches!(m, Meaning::Field(_)))
+            .map_or(usize::MAX, |(c, _)| *c);
+        for row in &rows[start..] {
+            self.read_funds_row(row, &cols, first_value);
+        }
+    }
+
+    /// A header column under which the rows print their labels (总额,
+    /// 财政资金 …) and no number heads the labels, not values
+    /// (`年度预算数(万元)` over the row labels): it is dropped from the values.
+    fn label_columns(&mut self, cols: &mut Columns, rows: &[Row]) {
+        let t = self.t;
+        let under = |c: usize| rows.iter().filter_map(move |r| r.at(c));
+        let labels: Vec<usize> = cols
+            .cols
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|&c| {
+                under(c).any(|cell| meaning(&cell.text, &t.funds.rows).is_some())
+                    && !under(c)
+                        .any(|cell| matches!(read_number(&cell.text), NumberCell::Number { .. }))
+            })
+            .collect();
+        for c in labels {
+            if let Some(slot) = cols.cols.iter_mut().find(|(k, _)| *k == c) {
+                slot.1 = Meaning::Unknown("row labels".into());
+            }
+        }
+    }
+
+    /// Header cells: the known ones are taken, a block label is read for
+    /// its unit and weight, unknown ones are left with why.
+    fn take_header(&mut self, row: &Row, cols: &Columns, block: &str) {
+        for cell in &row.cells {
+            let known = cols
+                .cols
+                .iter()
+                .any(|(c, m)| *c == cell.column && matches!(m, Meaning::Field(_)));
+            if known {
+                self.take(row, cell);
+                if block == "funds" {
+                    self.funds_weight_in(row, cell);
+                }
+            } else if self.block_label(row, cell, block) {
+            } else if cols
+                .cols
+                .iter()
+                .any(|(c, m)| *c == cell.column && *m == Meaning::Unknown("row labels".into()))
+            {
+                self.take(row, cell);
+                self.funds_weight_in(row, cell);
+            } else {
+                self.leave(
+                    row,
+                    cell,
+                    &format!("a {block} header the template does not know"),
+                );
+            }
+        }
+    }
+
+    /// `得分(20分*执行率)` in a funds header: the block's weight.
+    fn funds_weight_in(&mut self, row: &Row, cell: &Cell) {
+        let p = plain(&cell.text);
+        if self.form.funds_weight.is_some() || !p.contains('(') {
+            return;
+        }
+        let inner: String = p
+            .split_once('(')
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_default();
+        if let Some(w) = inner
+            .split('分')
+            .next()
+            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+        {
+            self.form.funds_weight = num_at(w, row.line, cell.column);
+        }
+    }
+
+    /// A block label (`项目资金(万元)`, `预算执行情况(20分)`, `绩效指标(90分)`):
+    /// taken, its weight kept.
+    fn block_label(&mut self, row: &Row, cell: &Cell, block: &str) -> bool {
+        let t = self.t;
+        let words = if block == "funds" {
+            &t.funds.anchors
+        } else {
+            &t.indicators.block_labels
+        };
+        if !any(&cell.text, words) {
+            return false;
+        }
+        self.take(row, cell);
+        let p = plain(&cell.text);
+        let weight = p
+            .split('(')
+            .skip(1)
+            .filter_map(|part| part.split_once("分)").map(|(w, _)| w.to_string()))
+            .find(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+        if let Some(w) = weight {
+            let n = num_at(&w, row.line, cell.column).map(|n| Num {
+                raw: cell.text.clone(),
+                ..n
+            });
+            match block {
+                "funds" => self.form.funds_weight = self.form.funds_weight.take().or(n),
+                _ => self.form.indicators_weight = self.form.indicators_weight.take().or(n),
+            }
+        }
+        true
+    }
+
+    fn read_funds_row(&mut self, row: &Row, cols: &Columns, first_value: usize) {
+        let t = self.t;
+        let mut label: Vec<&Cell> = Vec::new();
+        let mut values: Vec<(&Cell, String)> = Vec::new();
+        for cell in &row.cells {
+            if cell.column < first_value {
+                if !self.block_label(row, cell, "funds") {
+                    label.push(cell);
+                }
+                continue;
+            }
+            match cols.at(cell.column) {
+                Some(Meaning::Field(f)) => values.push((cell, f.clone())),
+                _ => self.leave(row, cell, "in the funds block, under no known column"),
+            }
+        }
+        let text: String = label.iter().map(|c| c.text.as_str()).collect();
+        let role = meaning(&text, &t.funds.rows).and_then(|(m, _)| FundsLine::from_key(m));
+        if label.is_empty() && values.is_empty() {
+            return;
+        }
+        let which = match role {
+            Some(r) => r,
+            None if !label.is_empty() => FundsLine::Source,
+            None if self.form.funds.is_empty() => FundsLine::Total,
+            None => {
+                for (c, _) in &values {
+                    self.leave(row, c, "a funds row without a label, after the first");
+                }
+                return;
+            }
+        };
+        label.iter().for_each(|c| self.take(row, c));
+        let mut out = FundsRow::empty(which, row.line);
+        if !label.is_empty() {
+            out.label = Some(
+                label
+                    .iter()
+                    .map(|c| c.text.trim())
+                    .collect::<Vec<_>>()
+                    .join(""),
+            );
+        }
+        for (cell, field) in values {
+            self.funds_value(row, cell, &field, &mut out);
+        }
+        self.form.funds.push(out);
+    }
+
+    fn funds_value(&mut self, row: &Row, cell: &Cell, field: &str, out: &mut FundsRow) {
+        if field == "reason" {
+            self.take(row, cell);
+            out.reason = Some(cell.text.clone());
+            return;
+        }
+        let n = self.number(row, cell, field);
+        let slot = match field {
+            "initial_budget" => &mut out.initial_budget,
+            "adjusted_budget" => &mut out.adjusted_budget,
+            "executed" => &mut out.executed,
+            "received" => &mut out.received,
+            "weight" => &mut out.weight,
+            "execution_rate" => &mut out.execution_rate,
+            "score" => &mut out.score,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = n;
+        } else if n.is_some() {
+            self.why.remove(&(row.line, cell.column));
+            self.taken.remove(&(row.line, cell.column));
+            self.leave(
+                row,
+                cell,
+                &format!("a second value for {field} in one funds row"),
+            );
+        }
+    }
+
+    /// The goals: sub-labels give columns; text under each is its goal.
+    fn read_goals(&mut self, rows: &[Row]) {
+        let t = self.t;
+        let mut subs: Vec<(usize, bool)> = Vec::new();
+        for row in rows {
+            let mut texts: Vec<&Cell> = Vec::new();
+            for cell in &row.cells {
+                if any(&cell.text, &t.goals.anchors) && cell.text.chars().count() <= 12 {
+                    self.take(row, cell);
+                } else if any(&cell.text, &t.goals.expected) && cell.text.chars().count() <= 12 {
+                    self.take(row, cell);
+                    subs.push((cell.column, true));
+                } else if any(&cell.text, &t.goals.actual) && cell.text.chars().count() <= 12 {
+                    self.take(row, cell);
+                    subs.push((cell.column, false));
+                } else {
+                    texts.push(cell);
+                }
+            }
+            subs.sort();
+            for (k, cell) in texts.iter().enumerate() {
+                let expected = match subs.iter().rev().find(|(c, _)| *c <= cell.column) {
+                    Some(&(_, e)) => e,
+                    None if !subs.is_empty() => true,
+                    None => k == 0,
+                };
+                let slot = if expected {
+                    &mut self.form.goals.expected
+                } else {
+                    &mut self.form.goals.actual
+                };
+                match slot {
+                    Some(s) => {
+                        s.push('\n');
+                        s.push_str(&cell.text);
+                    }
+                    None => *slot = Some(cell.text.clone()),
+                }
+                self.taken.insert((row.line, cell.column), ());
+            }
+        }
+    }
+}
+
+/// What one indicator-table row is.
+enum RowKind {
+    Footer,
+    Grade,
+    Total,
+    Body,
+}
+
+/// The levels that cover the rows below them (merged cells).
+#[derive(Default)]
+struct Levels {
+    level1: Option<String>,
+    level2: Option<String>,
+}
+
+const VALUE_FIELDS: [&str; 4] = ["weight", "score", "weight_share", "weighted_score"];
+
+impl Reader<'_> {
+    fn kind_of(&self, row: &Row, cols: &Columns) -> RowKind {
+        let t = self.t;
+        let first = &row.cells[0];
+        let level_cols = cols
+            .first_of(&["name", "target", "actual"])
+            .unwrap_or(usize::MAX);
+        if any(&first.text, &t.footer.labels) && first.column <= level_cols {
+            return RowKind::Footer;
+        }
+        let lead: Vec<&Cell> = row.cells.iter().take(3).collect();
+        if lead
+            .iter()
+            .any(|c| any(&c.text, &t.indicators.total) && c.column < level_cols.max(1))
+        {
+            return RowKind::Total;
+        }
+        if row
+            .cells
+            .iter()
+            .any(|c| any(&c.text, &t.grade.labels) && c.text.chars().count() <= 10)
+        {
+            return RowKind::Grade;
+        }
+        RowKind::Body
+    }
+
+    /// The indicator table, from its header row to the footer.
+    fn read_indicators(&mut self, rows: &[Row]) {
+        let t = self.t;
+        let labels = &t.indicators.block_labels;
+        let mut cols = read_header(&rows[0], &t.indicators.columns, &|s| any(s, labels));
+        let mut start = 1;
+        if let Some(second) = rows.get(1) {
+            if !has_numbers(second) && header_score(second, &t.indicators.columns) >= 2 {
+                join_second_row(&mut cols, &rows[0], second, &t.indicators.columns);
+                start = 2;
+            }
+        }
+        for line in cols.lines.clone() {
+            let row = rows.iter().find(|r| r.line == line).expect("header row");
+            self.take_header(row, &cols, "indicators");
+        }
+        let mut levels = Levels::default();
+        let mut footer = false;
+        for row in &rows[start..] {
+            if footer {
+                self.read_footer(row);
+                continue;
+            }
+            match self.kind_of(row, &cols) {
+                RowKind::Footer => {
+                    footer = true;
+                    self.read_footer(row);
+                }
+                RowKind::Grade => self.read_grade(row, &cols),
+                RowKind::Total => self.read_total(row, &cols),
+                RowKind::Body => self.read_body(row, &cols, &mut levels),
+            }
+        }
+    }
+
+    /// A level cell: its name (weight stripped) and its group.
+    fn level(&mut self, row: &Row, cell: &Cell, level: u8, parent: Option<&str>) -> String {
+        self.take(row, cell);
+        let (name, weight, range) = split_weight(&cell.text);
+        let name =
+            name.trim_start_matches(|c: char| "一二三四五六七八九十、.0123456789".contains(c));
+        let name = as_printed(
+            &cell.text,
+            plain(&cell.text).find(name).unwrap_or(0),
+            name.chars().count(),
+        );
+        let weight = weight
+            .and_then(|w| num_at(&w, row.line, cell.column))
+            .map(|n| Num {
+                raw: cell.text.clone(),
+                ..n
+            });
+        let known = self
+            .form
+            .groups
+            .iter()
+            .any(|g| g.name == name && g.level == level && g.parent.as_deref() == parent);
+        if !known && (weight.is_some() || range.is_some() || level == 1) {
+            self.form.groups.push(IndicatorGroup {
+                name: name.clone(),
+                weight,
+                level,
+                parent: parent.map(str::to_string),
+                weight_range: range,
+                score: None,
+                row_weight: None,
+            });
+        }
+        name
+    }
+
+    fn read_body(&mut self, row: &Row, cols: &Columns, levels: &mut Levels) {
+        let labels = &self.t.indicators.block_labels;
+        let mut ind = Indicator {
+            line: row.line,
+            lines: vec![row.line],
+            ..Indicator::default()
+        };
+        let mut own_level = false;
+        let mut filled = false;
+        for cell in &row.cells {
+            if any(&cell.text, labels)
+                && cols
+                    .at(cell.column)
+                    .is_none_or(|m| !matches!(m, Meaning::Field(f) if f == "name"))
+            {
+                self.block_label(row, cell, "indicators");
+                continue;
+            }
+            let Some(Meaning::Field(field)) = cols.at(cell.column).cloned() else {
+                self.leave(
+                    row,
+                    cell,
+                    "in the indicator table, under a column the template does not know",
+                );
+                continue;
+            };
+            match field.as_str() {
+                "level1" => {
+                    levels.level1 = Some(self.level(row, cell, 1, None));
+                    levels.level2 = None;
+                    own_level = true;
+                }
+                "level2" => {
+                    let parent = levels.level1.clone();
+                    levels.level2 = Some(self.level(row, cell, 2, parent.as_deref()));
+                    own_level = true;
+                }
+                f => filled |= self.indicator_cell(row, cell, f, &mut ind),
+            }
+        }
+        ind.level1 = levels.level1.clone();
+        ind.level2 = levels.level2.clone();
+        if ind.name.is_some() {
+            if is_placeholder(&ind) {
+                self.placeholder(row, &ind);
+            } else {
+                self.form.indicators.push(ind);
+            }
+        } else if filled {
+            self.parent_row(row, ind, own_level);
+        }
+    }
+
+    /// One cell of an indicator row; whether it held a value.
+    fn indicator_cell(&mut self, row: &Row, cell: &Cell, field: &str, ind: &mut Indicator) -> bool {
+        if VALUE_FIELDS.contains(&field) {
+            let n = self.number(row, cell, field);
+            let slot = match field {
+                "weight" => &mut ind.weight,
+                "score" => &mut ind.score,
+                "weight_share" => &mut ind.weight_share,
+                _ => &mut ind.weighted_score,
+            };
+            let held = n.is_some();
+            *slot = slot.take().or(n);
+            return held;
+        }
+        self.take(row, cell);
+        let text = Some(cell.text.clone());
+        match field {
+            "name" => ind.name = text,
+            "target" => ind.target = Some(read_measure(&cell.text)),
+            "actual" => ind.actual = Some(read_measure(&cell.text)),
+            "deviation_reason" => ind.deviation_reason = text,
+            "nature" => ind.nature = text,
+            "measure_unit" => ind.measure_unit = text,
+            "direction" => ind.direction = text,
+            "explanation" => ind.explanation = text,
+            "criteria" => ind.criteria = text,
+            _ => {
+                self.taken.remove(&(row.line, cell.column));
+                self.leave(
+                    row,
+                    cell,
+                    &format!("under {field}, which an indicator row does not hold"),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A row with values but no 三级 name: a parent row of its group (the
+    /// sum of its children), or values whose indicator the reader cannot
+    /// tell.
+    fn parent_row(&mut self, row: &Row, ind: Indicator, own_level: bool) {
+        let level = if ind.level2.is_some() && !own_level {
+            0
+        } else if ind.level2.is_some() {
+            2
+        } else {
+            1
+        };
+        let name = if level == 2 {
+            ind.level2.clone()
+        } else {
+            ind.level1.clone()
+        };
+        let group = name.and_then(|n| {
+            self.form
+                .groups
+                .iter_mut()
+                .rev()
+                .find(|g| g.name == n && g.level == level)
+        });
+        match group {
+            Some(g) if own_level && g.score.is_none() => {
+                g.score = ind.score;
+                g.row_weight = ind.weight;
+            }
+            _ => {
+                for cell in &row.cells {
+                    if self.taken.remove(&(row.line, cell.column)).is_some() {
+                        self.leave(row, cell, "values in an indicator row with no 三级 name");
+                    }
+                }
+                self.form.not_read_whole.push(NotReadWhole {
+                    block: "indicators".into(),
+                    reason: format!("line {}: values in a row with no indicator name", row.line),
+                });
+            }
+        }
+    }
+
+    fn placeholder(&mut self, row: &Row, ind: &Indicator) {
+        for cell in &row.cells {
+            if ind.name.as_deref() == Some(cell.text.as_str()) {
+                self.taken.remove(&(row.line, cell.column));
+                self.leave(
+                    row,
+                    cell,
+                    "a placeholder row of the template, with no values",
+                );
+            }
+        }
+    }
+}
+
+/// `指标1:` or `……` with nothing printed beside it.
+fn is_placeholder(ind: &Indicator) -> bool {
+    let name = ind.name.as_deref().map(plain).unwrap_or_default();
+    let bare = name.trim_end_matches(':');
+    let numbered = bare
+        .strip_prefix("指标")
+        .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()));
+    let dots = !bare.is_empty() && bare.chars().all(|c| matches!(c, '…' | '.' | '。' | '·'));
+    let empty =
+        ind.target.is_none() && ind.actual.is_none() && ind.weight.is_none() && ind.score.is_none();
+    (numbered || dots) && empty
+}
+
+impl Reader<'_> {
+    /// The total row: weight and score under their columns, or, where the
+    /// row is merged, its one number as the score (two as weight, score).
+    fn read_total(&mut self, row: &Row, cols: &Columns) {
+        let t = self.t;
+        let mut loose: Vec<&Cell> = Vec::new();
+        for cell in &row.cells {
+            if any(&cell.text, &t.indicators.total) || any(&cell.text, &t.indicators.block_labels) {
+                self.take(row, cell);
+                continue;
+            }
+            if any(&cell.text, &t.grade.labels) || any(&cell.text, &t.grade.values) {
+                continue;
+            }
+            match cols.at(cell.column) {
+                Some(Meaning::Field(f)) if f == "weight" || f == "score" => {
+                    let f = f.clone();
+                    let n = self.number(row, cell, &f);
+                    let slot = if f == "weight" {
+                        &mut self.form.total_weight
+                    } else {
+                        &mut self.form.total_score
+                    };
+                    *slot = slot.take().or(n);
+                }
+                _ if matches!(read_number(&cell.text), NumberCell::Number { .. }) => {
+                    loose.push(cell)
+                }
+                _ => self.leave(row, cell, "text in the total row"),
+            }
+        }
+        if self.form.total_weight.is_none() && self.form.total_score.is_none() {
+            let n: Vec<Num> = loose
+                .iter()
+                .filter_map(|c| self.number(row, c, "total"))
+                .collect();
+            match n.as_slice() {
+                [s] => self.form.total_score = Some(s.clone()),
+                [w, s] => {
+                    self.form.total_weight = Some(w.clone());
+                    self.form.total_score = Some(s.clone());
+                }
+                _ => {}
+            }
+        } else {
+            for c in loose {
+                self.leave(
+                    row,
+                    c,
+                    "a number in the total row under no 分值/得分 column",
+                );
+            }
+        }
+        if row.cells.iter().any(|c| any(&c.text, &t.grade.labels)) {
+            self.read_grade(row, cols);
+        }
+    }
+
+    /// The grade: the cell after its label, or after a colon in it.
+    fn read_grade(&mut self, row: &Row, cols: &Columns) {
+        let t = self.t;
+        let Some(i) = row.cells.iter().position(|c| any(&c.text, &t.grade.labels)) else {
+            return;
+        };
+        let label = &row.cells[i];
+        self.take(row, label);
+        let inline = plain(&label.text)
+            .split_once(':')
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        let value = match inline {
+            Some(v) => Some((v, label.column)),
+            None => row.cells.get(i + 1).map(|c| {
+                self.take(row, c);
+                (c.text.clone(), c.column)
+            }),
+        };
+        if let Some((v, column)) = value {
+            self.form.grade = Some(v);
+            self.form.grade_at = Some(Location::cell(row.line, column));
+        }
+        for cell in &row.cells[..i] {
+            if !self.taken.contains_key(&(row.line, cell.column))
+                && !any(&cell.text, &t.indicators.total)
+            {
+                let _ = cols;
+                self.leave(row, cell, "text beside the grade");
+            }
+        }
+    }
+
+    /// Lines under the form: key/value cells where the header knows the
+    /// label (填报日期, 联系电话), the rest left as footer text.
+    fn read_footer(&mut self, row: &Row) {
+        self.read_pairs(row);
+        for cell in &row.cells {
+            self.leave(row, cell, "a signature or note line under the form");
+        }
+    }
+
+    /// The money unit: the funds block's label or header, else any cell
+    /// above the indicator table that names one.
+    fn find_unit(&mut self, rows: &[Row]) {
+        let limit = self.form.indicators.first().map_or(usize::MAX, |i| i.line);
+        for row in rows.iter().take_while(|r| r.line < limit) {
+            for cell in &row.cells {
+                if cell.text.chars().count() > 40 {
+                    continue;
+                }
+                if let Some(u) = unit_in(&cell.text) {
+                    self.form.unit = Some(u);
+                    self.form.unit_source = Some(Source::Form);
+                    if row.cells.len() == 1 {
+                        self.take(row, cell);
+                    }
+                    return;
+                }
+            }
+        }
+        self.form.missing.push(Missing {
+            field: "unit".into(),
+            reason: "the form prints no money unit (万元 or 元) above its indicators".into(),
+        });
+    }
+
+    /// Every cell not taken goes to `unmapped`, with why; blocks with
+    /// numbers left out are marked as not read whole.
+    fn finish(&mut self, rows: &[Row], b: Blocks) {
+        let ind_line = b.indicators.map_or(usize::MAX, |i| rows[i].line);
+        let funds_line = b.funds.map_or(usize::MAX, |i| rows[i].line);
+        let end_funds = [b.goals, b.indicators]
+            .iter()
+            .flatten()
+            .map(|&i| rows[i].line)
+            .min()
+            .unwrap_or(usize::MAX);
+        let mut total = 0;
+        for row in rows {
+            for cell in &row.cells {
+                total += 1;
+                let at = (row.line, cell.column);
+                if self.taken.contains_key(&at) {
+                    continue;
+                }
+                let reason = self
+                    .why
+                    .remove(&at)
+                    .unwrap_or_else(|| "outside every block the template describes".into());
+                let number = matches!(read_number(&cell.text), NumberCell::Number { .. });
+                let block = if row.line > ind_line {
+                    "indicators"
+                } else if row.line > funds_line && row.line < end_funds {
+                    "funds"
+                } else {
+                    ""
+                };
+                if number && !block.is_empty() && !reason.starts_with("a signature") {
+                    self.not_whole(
+                        block,
+                        format!("line {}: {} ({reason})", row.line, cell.text),
+                    );
+                }
+                self.form.unmapped.push(Unmapped {
+                    line: row.line,
+                    column: cell.column,
+                    text: cell.text.clone(),
+                    reason,
+                });
+            }
+        }
+        self.form.cells = CellCount {
+            total,
+            mapped: total - self.form.unmapped.len(),
+            unmapped: self.form.unmapped.len(),
+        };
+        if b.funds.is_none() {
+            self.form.missing.push(Missing {
+                field: "funds".into(),
+                reason: "no funds block header (年初预算数, 全年预算数, 全年执行数 …) in this form"
+                    .into(),
+            });
+        }
+        if b.indicators.is_none() {
+            self.form.missing.push(Missing {
+                field: "indicators".into(),
+                reason: "no indicator table header (一级指标, 三级指标 …) in this form".into(),
+            });
+        }
+        if self.form.year.is_none() {
+            self.year_from_header();
+        }
+    }
+
+    fn not_whole(&mut self, block: &str, reason: String) {
+        if !self.form.not_read_whole.iter().any(|n| n.block == block) {
+            self.form.not_read_whole.push(NotReadWhole {
+                block: block.into(),
+                reason,
+            });
+        }
+    }
+
+    /// A year printed in the header as a field of its own (`年度` → `2021`).
+    fn year_from_header(&mut self) {
+        let text: Option<String> = self
+            .form
+            .header_fields
+            .iter()
+            .find(|h| h.name == "year")
+            .map(|h| h.value.clone());
+        if let Some(v) = text {
+            self.year_from(&format!("{v}年"));
+        }
+    }
+}

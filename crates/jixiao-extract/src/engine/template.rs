@@ -1,0 +1,390 @@
+//! Templates as data: how a form family is recognised and which words name
+//! its fields, columns and rows. Templates are TOML files; the shipped ones
+//! are embedded in the binary, more can be loaded from a directory.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Synonym lists keyed by the field they name, in file order.
+pub type Vocabulary = BTreeMap<String, Vec<String>>;
+
+/// How a form of the family is told from others.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recognise {
+    /// Title words: the longest that the form's title contains scores.
+    #[serde(default)]
+    pub title: Vec<String>,
+    /// Words whose presence anywhere in the form adds to the score.
+    #[serde(default)]
+    pub hints: Vec<String>,
+}
+
+/// The funds block.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundsVocab {
+    /// Labels of the block (`项目资金`, `预算执行情况`).
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    /// Column meanings and their header words.
+    #[serde(default)]
+    pub columns: Vocabulary,
+    /// Row roles and their labels; a label no role names is kept as printed.
+    #[serde(default)]
+    pub rows: Vocabulary,
+}
+
+/// The goals block.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalsVocab {
+    /// Labels of the block.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    /// Sub-labels of the planned goal.
+    #[serde(default)]
+    pub expected: Vec<String>,
+    /// Sub-labels of what was achieved.
+    #[serde(default)]
+    pub actual: Vec<String>,
+}
+
+/// The indicator table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorVocab {
+    /// Column meanings and their header words.
+    #[serde(default)]
+    pub columns: Vocabulary,
+    /// Labels of a block cell beside the table (`绩效指标(90分)`).
+    #[serde(default)]
+    pub block_labels: Vec<String>,
+    /// Labels of the total row.
+    #[serde(default)]
+    pub total: Vec<String>,
+}
+
+/// The grade.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeVocab {
+    /// Labels of the grade cell.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Grades as printed.
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// Lines under the form: signatures, dates, notes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterVocab {
+    /// Labels that start a footer line.
+    #[serde(default)]
+    pub labels: Vec<String>,
+}
+
+/// Scoring rules the family fixes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// How the funds score follows from the rate: `weight_times_rate`.
+    pub funds_rule: Option<String>,
+    /// The funds weight the family fixes, when the form does not print it.
+    pub funds_weight: Option<String>,
+    /// Quantitative indicators score by completion (met → full weight).
+    #[serde(default)]
+    pub indicator_rule: bool,
+    /// Parent rows (`一、产出指标`) print the sum of their children.
+    #[serde(default)]
+    pub parent_rows_sum: bool,
+    /// 折算得分 = 得分 × 权重占比%.
+    #[serde(default)]
+    pub weighted_score: bool,
+}
+
+/// One template file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// Unique id (`national`, `sichuan`).
+    pub id: String,
+    /// What it reads: `self_evaluation`.
+    pub kind: String,
+    /// The family of `TEMPLATES.md` it belongs to.
+    pub family: String,
+    /// One line on what it reads.
+    #[serde(default)]
+    pub description: String,
+    /// A template whose lists this one extends.
+    pub extends: Option<String>,
+    /// Only a base for others, never chosen for a form.
+    #[serde(default, rename = "abstract")]
+    pub is_abstract: bool,
+    /// The reader: `generic` (default), or a layout reader that carries
+    /// repairs for damaged extractions of that layout.
+    pub reader: Option<String>,
+    /// Repairs this template turns on.
+    #[serde(default)]
+    pub repairs: Vec<String>,
+    /// Recognition.
+    #[serde(default)]
+    pub recognise: Recognise,
+    /// Header fields and their labels.
+    #[serde(default)]
+    pub header: HeaderVocab,
+    /// Funds block.
+    #[serde(default)]
+    pub funds: FundsVocab,
+    /// Goals.
+    #[serde(default)]
+    pub goals: GoalsVocab,
+    /// Indicator table.
+    #[serde(default)]
+    pub indicators: IndicatorVocab,
+    /// Grade.
+    #[serde(default)]
+    pub grade: GradeVocab,
+    /// Footer.
+    #[serde(default)]
+    pub footer: FooterVocab,
+    /// Scoring rules.
+    #[serde(default)]
+    pub scoring: Scoring,
+}
+
+/// Header fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderVocab {
+    /// Field name → labels.
+    #[serde(default)]
+    pub fields: Vocabulary,
+}
+
+/// A template that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The directory or a file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file or directory.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A file is not a valid template.
+    #[error("{path}: not a valid template: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong, with the line where TOML names one.
+        message: String,
+    },
+}
+
+/// The shipped templates, embedded at build time.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "base.toml",
+        include_str!("../../../../templates/self_evaluation/base.toml"),
+    ),
+    (
+        "national.toml",
+        include_str!("../../../../templates/self_evaluation/national.toml"),
+    ),
+    (
+        "poverty.toml",
+        include_str!("../../../../templates/self_evaluation/poverty.toml"),
+    ),
+    (
+        "sichuan.toml",
+        include_str!("../../../../templates/self_evaluation/sichuan.toml"),
+    ),
+    (
+        "county.toml",
+        include_str!("../../../../templates/self_evaluation/county.toml"),
+    ),
+    (
+        "rubric.toml",
+        include_str!("../../../../templates/self_evaluation/rubric.toml"),
+    ),
+    (
+        "hebei.toml",
+        include_str!("../../../../templates/self_evaluation/hebei.toml"),
+    ),
+    (
+        "transfer.toml",
+        include_str!("../../../../templates/self_evaluation/transfer.toml"),
+    ),
+    (
+        "department.toml",
+        include_str!("../../../../templates/self_evaluation/department.toml"),
+    ),
+    (
+        "shanghai_modern.toml",
+        include_str!("../../../../templates/self_evaluation/shanghai_modern.toml"),
+    ),
+    (
+        "shanghai_older.toml",
+        include_str!("../../../../templates/self_evaluation/shanghai_older.toml"),
+    ),
+];
+
+/// A set of templates with every `extends` resolved.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    list: Vec<Template>,
+}
+
+fn parse(path: &str, text: &str) -> Result<Template, TemplateError> {
+    toml::from_str(text).map_err(|e| TemplateError::Invalid {
+        path: path.to_string(),
+        message: e.to_string().trim().replace('\n', " "),
+    })
+}
+
+fn append(into: &mut Vocabulary, from: &Vocabulary) {
+    for (k, v) in from {
+        let list = into.entry(k.clone()).or_default();
+        list.extend(
+            v.iter()
+                .filter(|w| !list.contains(w))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+    }
+}
+
+fn extend_list(into: &mut Vec<String>, from: &[String]) {
+    for w in from {
+        if !into.contains(w) {
+            into.push(w.clone());
+        }
+    }
+}
+
+/// `child`'s lists appended to `base`'s; `child`'s scalars win.
+fn merge(base: &Template, child: &Template) -> Template {
+    let mut t = child.clone();
+    let lists = |c: &mut Vec<String>, b: &[String]| {
+        let mut out = b.to_vec();
+        extend_list(&mut out, c);
+        *c = out;
+    };
+    lists(&mut t.recognise.hints, &base.recognise.hints);
+    lists(&mut t.funds.anchors, &base.funds.anchors);
+    lists(&mut t.goals.anchors, &base.goals.anchors);
+    lists(&mut t.goals.expected, &base.goals.expected);
+    lists(&mut t.goals.actual, &base.goals.actual);
+    lists(
+        &mut t.indicators.block_labels,
+        &base.indicators.block_labels,
+    );
+    lists(&mut t.indicators.total, &base.indicators.total);
+    lists(&mut t.grade.labels, &base.grade.labels);
+    lists(&mut t.grade.values, &base.grade.values);
+    lists(&mut t.footer.labels, &base.footer.labels);
+    lists(&mut t.repairs, &base.repairs);
+    for (into, from) in [
+        (&mut t.header.fields, &base.header.fields),
+        (&mut t.funds.columns, &base.funds.columns),
+        (&mut t.funds.rows, &base.funds.rows),
+        (&mut t.indicators.columns, &base.indicators.columns),
+    ] {
+        let mut out = from.clone();
+        append(&mut out, into);
+        *into = out;
+    }
+    t
+}
+
+impl Templates {
+    /// The shipped templates.
+    pub fn builtin() -> &'static Templates {
+        static BUILT: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
+        BUILT.get_or_init(|| {
+            let files = BUILTIN
+                .iter()
+                .map(|(name, text)| parse(name, text).expect("a shipped template parses"))
+                .collect();
+            Templates::resolve(files).expect("the shipped templates resolve")
+        })
+    }
+
+    /// The shipped templates and every `*.toml` of `dir`; a template of
+    /// `dir` with a shipped template's id replaces it.
+    pub fn with_dir(dir: &Path) -> Result<Templates, TemplateError> {
+        let io = |source| TemplateError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        let mut files: Vec<Template> = BUILTIN
+            .iter()
+            .map(|(name, text)| parse(name, text))
+            .collect::<Result<_, _>>()?;
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("toml"))
+            })
+            .collect();
+        paths.sort();
+        for p in paths {
+            let shown = p.display().to_string();
+            let text = std::fs::read_to_string(&p).map_err(|source| TemplateError::Io {
+                path: shown.clone(),
+                source,
+            })?;
+            let t = parse(&shown, &text)?;
+            files.retain(|f| f.id != t.id);
+            files.push(t);
+        }
+        Templates::resolve(files)
+    }
+
+    fn resolve(files: Vec<Template>) -> Result<Templates, TemplateError> {
+        let by_id = |id: &str| files.iter().find(|t| t.id == id);
+        let mut list = Vec::with_capacity(files.len());
+        for t in &files {
+            let mut chain = vec![t];
+            while let Some(parent) = chain.last().and_then(|c| c.extends.as_deref()) {
+                let p = by_id(parent).ok_or_else(|| TemplateError::Invalid {
+                    path: format!("template {}", t.id),
+                    message: format!("extends `{parent}`, which no template defines"),
+                })?;
+                if chain.iter().any(|c| c.id == p.id) {
+                    return Err(TemplateError::Invalid {
+                        path: format!("template {}", t.id),
+                        message: format!("`extends` loops back to `{}`", p.id),
+                    });
+                }
+                chain.push(p);
+            }
+            let mut merged = chain.pop().cloned().unwrap_or_default();
+            while let Some(c) = chain.pop() {
+                merged = merge(&merged, c);
+            }
+            list.push(merged);
+        }
+        Ok(Templates { list })
+    }
+
+    /// The templates a form can be read with, of `kind`.
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Template> + 'a {
+        self.list
+            .iter()
+            .filter(move |t| t.kind == kind && !t.is_abstract)
+    }
+
+    /// The template with that id.
+    pub fn get(&self, id: &str) -> Option<&Template> {
+        self.list.iter().find(|t| t.id == id)
+    }
+}

@@ -1,0 +1,182 @@
+//! Matching printed labels against a template's words.
+//!
+//! A label is compared without whitespace, with full-width punctuation made
+//! ASCII, without a trailing colon, without list numbering (`1.`, `一、`,
+//! `(一)`, `其中:`) and without bracketed notes (`(A)`, `(万元)`, `(50分)`).
+//! A synonym written `=X` matches a label that is exactly X; any other
+//! synonym matches a label that contains it; the longest match wins.
+
+use super::template::Vocabulary;
+use crate::number::normalize_digits;
+
+/// Traditional characters of the forms' vocabulary and their simplified
+/// forms: some publishers print the forms in traditional script.
+const TRADITIONAL: &str = "項项績绩評评總总額额資资預预數数執执標标級级際际實实單单萬万財财撥拨結结轉转產产質质時时經经濟济會会態态滿满進进門门價价體体務务報报設设備备註注負负責责電电話话稱称區区縣县狀状況况達达補补貼贴養养護护礎础層层類类屬属員员覽览錄录計计劃划費费專专測测監监構构劃划獎奖規规劃划衛卫執执蓋盖優优應应開开銷销據据與与發发這这為为對对於于從从備备態态傳传導导輸输運运費费點点擬拟";
+
+/// Full-width brackets and colons made ASCII, whitespace removed,
+/// traditional characters of the vocabulary made simplified.
+pub(crate) fn plain(text: &str) -> String {
+    normalize_digits(text)
+        .chars()
+        .map(simplified)
+        .map(|c| match c {
+            '（' | '［' | '【' => '(',
+            '）' | '］' | '】' => ')',
+            '：' => ':',
+            '／' => '/',
+            '＊' | '×' => '*',
+            c => c,
+        })
+        .collect()
+}
+
+fn simplified(c: char) -> char {
+    if (c as u32) < 0x4E00 {
+        return c;
+    }
+    let mut it = TRADITIONAL.chars();
+    while let (Some(t), Some(s)) = (it.next(), it.next()) {
+        if t == c {
+            return s;
+        }
+    }
+    c
+}
+
+/// `text` with bracketed parts removed.
+fn without_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Leading list numbering: `1.`, `1、`, `一、`, `(一)`, `其中:`.
+fn without_numbering(text: &str) -> &str {
+    let mut t = text;
+    loop {
+        let before = t.len();
+        t = t.strip_prefix("其中").unwrap_or(t);
+        t = t.trim_start_matches([':', '、', '.', ',', '，', ' ', '★', '*', '▲']);
+        let digits = t
+            .char_indices()
+            .take_while(|(_, c)| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+            .last()
+            .map(|(i, c)| i + c.len_utf8());
+        if let Some(end) = digits {
+            let rest = &t[end..];
+            if let Some(after) = rest.strip_prefix(['.', '、', ':']).filter(|_| end <= 18) {
+                t = after;
+            }
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+/// The label a cell's text is matched as.
+pub(crate) fn label_key(text: &str) -> String {
+    let p = plain(text);
+    let p = without_brackets(&p);
+    let p = without_numbering(&p);
+    p.trim_end_matches([':', '：']).to_string()
+}
+
+/// How well `word` matches `key` (0 for not at all). A label's head noun
+/// comes last in Chinese (`执行率权重` is a weight, `指标得分` a score), so a
+/// word the label ends with beats one inside it; then the longer word wins.
+fn match_len(key: &str, word: &str) -> usize {
+    const SUFFIX: usize = 100;
+    match word.strip_prefix('=') {
+        Some(exact) if key == exact => 2 * SUFFIX + exact.chars().count(),
+        Some(_) => 0,
+        None if word.is_empty() => 0,
+        None if key.ends_with(word) => SUFFIX + word.chars().count(),
+        None if key.contains(word) => word.chars().count(),
+        None => 0,
+    }
+}
+
+/// Whether `text` matches one of `words`.
+pub(crate) fn any(text: &str, words: &[String]) -> bool {
+    best_len(&label_key(text), words) > 0
+}
+
+/// The longest match of `words` on `key`.
+pub(crate) fn best_len(key: &str, words: &[String]) -> usize {
+    words.iter().map(|w| match_len(key, w)).max().unwrap_or(0)
+}
+
+/// The meaning whose words match `text` best, with the match length.
+pub(crate) fn meaning<'v>(text: &str, vocab: &'v Vocabulary) -> Option<(&'v str, usize)> {
+    let key = label_key(text);
+    if key.is_empty() {
+        return None;
+    }
+    vocab
+        .iter()
+        .map(|(m, words)| (m.as_str(), best_len(&key, words)))
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(_, n)| *n)
+}
+
+/// Whether the raw text (brackets kept) contains a hint; `=X` hints match
+/// a cell that is exactly X.
+pub(crate) fn hint_in(cells: &[String], hint: &str) -> bool {
+    match hint.strip_prefix('=') {
+        Some(exact) => cells.iter().any(|c| label_key(c) == exact),
+        None => {
+            let h = plain(hint);
+            cells.iter().any(|c| c.contains(&h))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_drop_numbering_brackets_and_colons() {
+        assert_eq!(label_key("其中：当年财政拨款"), "当年财政拨款");
+        assert_eq!(label_key("产出指标(50分)"), "产出指标");
+        assert_eq!(label_key("全年执行数（B）"), "全年执行数");
+        assert_eq!(label_key("一、产出指标"), "产出指标");
+        assert_eq!(label_key("1.中央资金"), "中央资金");
+        assert_eq!(label_key("年度 资金 总额："), "年度资金总额");
+        assert_eq!(label_key("、完成"), "完成");
+        assert_eq!(label_key("十二、完成"), "完成");
+    }
+
+    #[test]
+    fn the_longest_synonym_wins_and_exact_ones_match_whole_labels() {
+        let mut v = Vocabulary::new();
+        v.insert("score".into(), vec!["得分".into(), "自评得分".into()]);
+        v.insert("weighted_score".into(), vec!["折算得分".into()]);
+        v.insert("weight".into(), vec!["=权重".into()]);
+        v.insert("weight_share".into(), vec!["权重占比".into()]);
+        assert_eq!(meaning("折算得分", &v).unwrap().0, "weighted_score");
+        assert_eq!(meaning("得分", &v).unwrap().0, "score");
+        assert_eq!(meaning("权重占比(%)", &v).unwrap().0, "weight_share");
+        assert_eq!(meaning("权重", &v).unwrap().0, "weight");
+        assert!(meaning("权重分配", &v).is_none());
+        v.insert("execution_rate".into(), vec!["执行率".into()]);
+        v.insert("weight2".into(), vec!["指标权重".into()]);
+        assert_eq!(meaning("执行率", &v).unwrap().0, "execution_rate");
+        assert_eq!(meaning("执行率得分(分)", &v).unwrap().0, "score");
+    }
+
+    #[test]
+    fn traditional_script_reads_as_simplified() {
+        assert_eq!(label_key("項(xiàng)目名稱"), "项目名称");
+        assert_eq!(label_key("全年執(zhí)行數(shù)"), "全年执行数");
+    }
+}
