@@ -50,6 +50,10 @@ enum Command {
         /// User password of encrypted PDFs (one owner password alone needs none).
         #[arg(long, value_name = "PASSWORD")]
         password: Option<String>,
+        /// Also read forms with the templates (*.toml) of DIR; one with a shipped
+        /// template's id replaces it.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
         /// json: one report; jsonl: one document's report per line; csv: flat tables
         /// (documents, forms, funds_rows, indicators, line_items, budget_rows,
         /// budget_amounts, findings, unmapped, projects) joined by their id columns,
@@ -306,9 +310,21 @@ fn check(
     output: Output,
     fail_on: Option<FailOn>,
     password: Option<String>,
+    templates: Option<&std::path::Path>,
 ) -> ExitCode {
+    let templates = match templates
+        .map(jixiao_extract::Templates::with_dir)
+        .transpose()
+    {
+        Ok(t) => t.map(std::sync::Arc::new),
+        Err(e) => {
+            eprintln!("jixiao: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = jixiao_extract::ReadOptions {
         password,
+        templates,
         ..jixiao_extract::ReadOptions::default()
     };
     let files = inputs(paths);
@@ -541,6 +557,7 @@ fn main() -> ExitCode {
             output,
             fail_on,
             password,
+            templates,
             format,
             table,
             bom,
@@ -556,6 +573,7 @@ fn main() -> ExitCode {
             },
             fail_on,
             password,
+            templates.as_deref(),
         ),
         Command::Archive(command) => archive(command),
         Command::Schema => {

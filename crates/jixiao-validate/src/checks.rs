@@ -186,18 +186,19 @@ fn check_funds_sum(cx: &mut Ctx, form: &SelfEvaluation) {
     let Some(total) = form.funds_row(FundsLine::Total) else {
         return;
     };
-    let has_appropriation = form.funds_row(FundsLine::Appropriation).is_some();
-    let parts: Vec<&FundsRow> = form
-        .funds
-        .iter()
-        .filter(|r| r.row != FundsLine::Total)
-        .filter(|r| !(has_appropriation && r.row.is_sub_source()))
-        .collect();
-    if parts.is_empty() {
-        return;
-    }
     for (key, name, get) in AMOUNT_COLUMNS {
         let Some(printed) = get(total) else { continue };
+        // 中央/省级/市县 rows are parts of an appropriation printed above them.
+        let has_appropriation = form
+            .funds_row(FundsLine::Appropriation)
+            .and_then(get)
+            .is_some();
+        let parts: Vec<&FundsRow> = form
+            .funds
+            .iter()
+            .filter(|r| r.row != FundsLine::Total)
+            .filter(|r| !(has_appropriation && r.row.is_sub_source()))
+            .collect();
         let values: Vec<&Num> = parts.iter().filter_map(|r| get(r)).collect();
         if values.is_empty() {
             continue;
@@ -210,7 +211,11 @@ fn check_funds_sum(cx: &mut Ctx, form: &SelfEvaluation) {
         }
         let exact: Decimal = values.iter().map(|n| n.value).sum();
         let slack: Decimal = values.iter().map(|n| amount_slack(n, form.unit)).sum();
-        let labels: Vec<&str> = parts.iter().map(|r| r.name()).collect();
+        let labels: Vec<&str> = parts
+            .iter()
+            .filter(|r| get(r).is_some())
+            .map(|r| r.name())
+            .collect();
         cx.judge(
             "funds.sum",
             format!("funds.total.{key}"),

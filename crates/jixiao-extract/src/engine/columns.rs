@@ -79,9 +79,39 @@ pub(crate) fn read_header(row: &Row, vocab: &Vocabulary, skip: &dyn Fn(&str) -> 
         cols.push((c.column, Meaning::Unknown(c.text.clone())));
         i += 1;
     }
+    keep_best_of_each(&mut cols, row, vocab);
     Columns {
         cols,
         lines: vec![row.line],
+    }
+}
+
+/// Where two header cells name one field (`得分系数` and `指标得分`), the
+/// better match keeps it and the other is left unknown, never guessed.
+fn keep_best_of_each(cols: &mut [(usize, Meaning)], row: &Row, vocab: &Vocabulary) {
+    let strength = |c: usize| {
+        row.at(c)
+            .and_then(|cell| meaning(&cell.text, vocab))
+            .map_or(0, |(_, n)| n)
+    };
+    let fields: Vec<(usize, String)> = cols
+        .iter()
+        .filter_map(|(c, m)| match m {
+            Meaning::Field(f) => Some((*c, f.clone())),
+            Meaning::Unknown(_) => None,
+        })
+        .collect();
+    for (c, f) in &fields {
+        let best = fields
+            .iter()
+            .filter(|(_, g)| g == f)
+            .max_by_key(|(k, _)| (strength(*k), std::cmp::Reverse(*k)))
+            .map(|(k, _)| *k);
+        if best != Some(*c) && strength(*c) < best.map_or(0, strength) {
+            if let Some(slot) = cols.iter_mut().find(|(k, _)| k == c) {
+                slot.1 = Meaning::Unknown(row.at(*c).map_or(String::new(), |x| x.text.clone()));
+            }
+        }
     }
 }
 

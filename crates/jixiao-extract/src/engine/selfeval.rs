@@ -507,6 +507,16 @@ impl Reader<'_> {
         if label.is_empty() && values.is_empty() {
             return;
         }
+        let amounts = values.iter().any(|(c, _)| {
+            matches!(read_number(&c.text), NumberCell::Number { .. })
+                || amount_with_unit(&c.text).is_some()
+        });
+        if !amounts && role.is_none() {
+            for c in label.iter().chain(values.iter().map(|(c, _)| c)) {
+                self.leave(row, c, "a row in the funds block that prints no amount");
+            }
+            return;
+        }
         let which = match role {
             Some(r) => r,
             None if !label.is_empty() => FundsLine::Source,
@@ -671,6 +681,7 @@ impl Reader<'_> {
         }
         let mut levels = Levels::default();
         let mut footer = false;
+        let mut closed = false;
         for row in &rows[start..] {
             if footer {
                 self.read_footer(row);
@@ -682,9 +693,18 @@ impl Reader<'_> {
                     self.read_footer(row);
                 }
                 RowKind::Grade => self.read_grade(row, &cols),
-                RowKind::Total => self.read_total(row, &cols),
+                RowKind::Total => {
+                    closed = true;
+                    self.read_total(row, &cols)
+                }
                 RowKind::Body => self.read_body(row, &cols, &mut levels),
             }
+        }
+        if !(closed || footer) {
+            self.not_whole(
+                "indicators",
+                "the table ends without a total row or a footer line, so its last group may be cut off".into(),
+            );
         }
     }
 
