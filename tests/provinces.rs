@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// The recall below which the test fails: the floor measured on the corpus
 /// as it stands. The target for the generic engine is 0.97; raise this as
 /// the engine gets there, never lower it.
-const MIN_RECALL: f64 = 0.94;
+const MIN_RECALL: f64 = 0.95;
 
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()

@@ -55,62 +55,56 @@ impl Columns {
 /// column (a block label beside the header).
 pub(crate) fn read_header(row: &Row, vocab: &Vocabulary, skip: &dyn Fn(&str) -> bool) -> Columns {
     let cells: Vec<_> = row.cells.iter().filter(|c| !skip(&c.text)).collect();
-    let mut cols: Vec<(usize, Meaning)> = Vec::with_capacity(cells.len());
+    // Each column with its meaning and how strongly its header names it.
+    let mut cols: Vec<(usize, Meaning, usize)> = Vec::with_capacity(cells.len());
     let mut i = 0;
     while i < cells.len() {
         let c = cells[i];
-        if let Some((m, _)) = meaning(&c.text, vocab) {
-            cols.push((c.column, Meaning::Field(m.to_string())));
+        if let Some((m, n)) = meaning(&c.text, vocab) {
+            cols.push((c.column, Meaning::Field(m.to_string()), n));
             i += 1;
             continue;
         }
-        // A header printed over two adjacent cells.
-        if let Some(next) = cells
-            .get(i + 1)
-            .filter(|n| meaning(&n.text, vocab).is_none())
-        {
-            if let Some((m, _)) = meaning(&format!("{}{}", c.text, next.text), vocab) {
-                cols.push((c.column, Meaning::Field(m.to_string())));
-                cols.push((next.column, Meaning::Field(m.to_string())));
+        // A header printed over two adjacent cells (`年度` `指标值`, or `实际`
+        // `完成值` where the second half alone means the same).
+        if let Some(next) = cells.get(i + 1) {
+            // The first half must add to the match, not merely sit before it.
+            let alone = meaning(&next.text, vocab);
+            let joined = meaning(&format!("{}{}", c.text, next.text), vocab)
+                .filter(|(m, n)| alone.is_none_or(|(a, k)| a == *m && *n > k));
+            if let Some((m, n)) = joined {
+                cols.push((c.column, Meaning::Field(m.to_string()), n));
+                cols.push((next.column, Meaning::Field(m.to_string()), n));
                 i += 2;
                 continue;
             }
         }
-        cols.push((c.column, Meaning::Unknown(c.text.clone())));
+        cols.push((c.column, Meaning::Unknown(c.text.clone()), 0));
         i += 1;
     }
-    keep_best_of_each(&mut cols, row, vocab);
+    keep_best_of_each(&mut cols, row);
     Columns {
-        cols,
+        cols: cols.into_iter().map(|(c, m, _)| (c, m)).collect(),
         lines: vec![row.line],
     }
 }
 
 /// Where two header cells name one field (`得分系数` and `指标得分`), the
-/// better match keeps it and the other is left unknown, never guessed.
-fn keep_best_of_each(cols: &mut [(usize, Meaning)], row: &Row, vocab: &Vocabulary) {
-    let strength = |c: usize| {
-        row.at(c)
-            .and_then(|cell| meaning(&cell.text, vocab))
-            .map_or(0, |(_, n)| n)
-    };
-    let fields: Vec<(usize, String)> = cols
+/// better match keeps it and the other is left unknown, never guessed. The
+/// two halves of a header split over two cells match equally and both keep it.
+fn keep_best_of_each(cols: &mut [(usize, Meaning, usize)], row: &Row) {
+    let best: Vec<(String, usize)> = cols
         .iter()
-        .filter_map(|(c, m)| match m {
-            Meaning::Field(f) => Some((*c, f.clone())),
+        .filter_map(|(_, m, n)| match m {
+            Meaning::Field(f) => Some((f.clone(), *n)),
             Meaning::Unknown(_) => None,
         })
         .collect();
-    for (c, f) in &fields {
-        let best = fields
-            .iter()
-            .filter(|(_, g)| g == f)
-            .max_by_key(|(k, _)| (strength(*k), std::cmp::Reverse(*k)))
-            .map(|(k, _)| *k);
-        if best != Some(*c) && strength(*c) < best.map_or(0, strength) {
-            if let Some(slot) = cols.iter_mut().find(|(k, _)| k == c) {
-                slot.1 = Meaning::Unknown(row.at(*c).map_or(String::new(), |x| x.text.clone()));
-            }
+    for (c, m, n) in cols.iter_mut() {
+        let Meaning::Field(f) = m else { continue };
+        let top = best.iter().filter(|(g, _)| g == f).map(|(_, k)| *k).max();
+        if top.is_some_and(|t| *n < t) {
+            *m = Meaning::Unknown(row.at(*c).map_or(String::new(), |x| x.text.clone()));
         }
     }
 }
@@ -118,23 +112,33 @@ fn keep_best_of_each(cols: &mut [(usize, Meaning)], row: &Row, vocab: &Vocabular
 /// Joins a second header row under `first`: a cell below a header that
 /// means nothing alone is read with the text above it.
 pub(crate) fn join_second_row(first: &mut Columns, above: &Row, below: &Row, vocab: &Vocabulary) {
-    let mut changed = false;
-    for cell in &below.cells {
-        let top = above.at(cell.column).map_or("", |c| c.text.as_str());
-        let joined =
-            meaning(&format!("{top}{}", cell.text), vocab).or_else(|| meaning(&cell.text, vocab));
-        let Some((m, _)) = joined else { continue };
-        let slot = first.cols.iter_mut().find(|(c, _)| *c == cell.column);
+    let lower: Vec<(usize, String)> = below
+        .cells
+        .iter()
+        .filter_map(|cell| {
+            let top = above.at(cell.column).map_or("", |c| c.text.as_str());
+            let joined = meaning(&format!("{top}{}", cell.text), vocab)
+                .or_else(|| meaning(&cell.text, vocab));
+            joined.map(|(m, _)| (cell.column, m.to_string()))
+        })
+        .collect();
+    for (column, m) in &lower {
+        let slot = first.cols.iter_mut().find(|(c, _)| c == column);
         match slot {
-            Some((_, old @ Meaning::Unknown(_))) => *old = Meaning::Field(m.to_string()),
-            Some(_) => {}
-            None => first
-                .cols
-                .push((cell.column, Meaning::Field(m.to_string()))),
+            // An upper cell over several lower ones (年度指标值 over 指标性质 ·
+            // 指标值 · 度量单位): the lower row repeats its meaning elsewhere,
+            // and names each column more narrowly.
+            Some((_, old @ Meaning::Field(_))) => {
+                let spans = matches!(old, Meaning::Field(f) if lower.iter().any(|(_, l)| l == f));
+                if spans {
+                    *old = Meaning::Field(m.clone());
+                }
+            }
+            Some((_, old)) => *old = Meaning::Field(m.clone()),
+            None => first.cols.push((*column, Meaning::Field(m.clone()))),
         }
-        changed = true;
     }
-    if changed {
+    if !lower.is_empty() {
         first.cols.sort_by_key(|(c, _)| *c);
         first.lines.push(below.line);
     }

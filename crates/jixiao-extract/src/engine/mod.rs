@@ -13,7 +13,7 @@ use crate::rows::Row;
 
 /// The score of `t` on a form: the longest title word its title holds
 /// (counted double), plus one per hint present anywhere in the form.
-fn score(t: &Template, title: &str, cells: &[String]) -> usize {
+fn score(t: &Template, title: &str, cells: &str) -> usize {
     let title_len = t
         .recognise
         .title
@@ -41,10 +41,11 @@ pub fn choose<'t>(templates: &'t Templates, rows: &[Row]) -> Option<&'t Template
         .map(|r| words::plain(&r.cells[0].text))
         .find(|t| t.contains('表') || t.contains("评价"))
         .unwrap_or_default();
-    let cells: Vec<String> = rows
-        .iter()
-        .flat_map(|r| r.cells.iter().map(|c| words::plain(&c.text)))
-        .collect();
+    let mut cells = String::new();
+    for c in rows.iter().flat_map(|r| r.cells.iter()) {
+        cells.push_str(&words::plain(&c.text));
+        cells.push('\n');
+    }
     let mut best: Option<(&Template, usize)> = None;
     for t in templates.of_kind("self_evaluation") {
         let s = score(t, &title, &cells);

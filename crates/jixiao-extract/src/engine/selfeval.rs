@@ -13,6 +13,9 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// Why a cell of a 行次 / 列次 column or row is not a value.
+const NUMBERING: &str = "row or column numbering (行次, 列次), not a value";
+
 /// Where the blocks of a form start.
 #[derive(Debug, Default)]
 struct Blocks {
@@ -86,7 +89,17 @@ fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
             matches!(meaning(&c.text, &t.indicators.columns), Some((m, _)) if m == "level1" || m == "level2" || m == "name")
         });
         if b.indicators.is_none() && ind >= 3 && has_level {
-            b.indicators = Some(i);
+            // A header printed over two rows, the level names in the lower.
+            let above = i.checked_sub(1).map(|k| &rows[k]);
+            let upper = above.is_some_and(|r| {
+                !has_numbers(r)
+                    && header_score(r, &t.indicators.columns) >= 2
+                    && Some(i - 1) != b.funds
+            });
+            b.indicators = Some(if upper { i - 1 } else { i });
+            if upper && b.goals == Some(i - 1) {
+                b.goals = None;
+            }
             break;
         }
         let funds = header_score(row, &t.funds.columns);
@@ -223,12 +236,15 @@ impl Reader<'_> {
     fn read_head(&mut self, rows: &[Row]) {
         for row in rows {
             let one = row.cells.len() == 1;
-            let text = row.joined("");
-            if self.form.title.is_none() && one && (text.contains('表') || text.contains("评价"))
-            {
-                self.form.title = Some(row.cells[0].text.clone());
+            let first = &row.cells[0].text;
+            let titled = first.contains('表') || first.contains("评价");
+            if self.form.title.is_none() && row.cells.len() <= 2 && titled {
+                self.form.title = Some(first.clone());
                 self.take(row, &row.cells[0]);
-                self.year_from(&text);
+                self.year_from(first);
+                if !one {
+                    self.read_pairs(row);
+                }
                 continue;
             }
             if one && self.year_line(row) {
@@ -387,14 +403,27 @@ impl Reader<'_> {
     fn label_columns(&mut self, cols: &mut Columns, rows: &[Row]) {
         let t = self.t;
         let under = |c: usize| rows.iter().filter_map(move |r| r.at(c));
+        let next_header = |c: usize| cols.cols.iter().map(|(k, _)| *k).find(|&k| k > c);
+        // Numbers between this header and the next belong to it: then the
+        // labels under it are pairs (`预算数 6.84`), not a label column.
+        let numbers_beside = |c: usize| {
+            let end = next_header(c).unwrap_or(usize::MAX);
+            rows.iter().flat_map(|r| r.cells.iter()).any(|cell| {
+                cell.column > c
+                    && cell.column < end
+                    && matches!(read_number(&cell.text), NumberCell::Number { .. })
+            })
+        };
         let labels: Vec<usize> = cols
             .cols
             .iter()
             .map(|(c, _)| *c)
+            .filter(|&c| !numbers_beside(c))
             .filter(|&c| {
-                under(c).any(|cell| meaning(&cell.text, &t.funds.rows).is_some())
-                    && !under(c)
-                        .any(|cell| matches!(read_number(&cell.text), NumberCell::Number { .. }))
+                under(c).any(|cell| {
+                    cell.text.chars().count() <= 16 && meaning(&cell.text, &t.funds.rows).is_some()
+                }) && !under(c)
+                    .any(|cell| matches!(read_number(&cell.text), NumberCell::Number { .. }))
             })
             .collect();
         for c in labels {
@@ -486,27 +515,55 @@ impl Reader<'_> {
         true
     }
 
-    fn read_funds_row(&mut self, row: &Row, cols: &Columns, first_value: usize) {
+    /// The cells of a funds row: its label cells and its value cells with
+    /// their column. A label or column name printed inside the values (the
+    /// pairs of `预算数 6.84 到位数 6.84`) is taken as such.
+    fn funds_cells<'r>(
+        &mut self,
+        row: &'r Row,
+        cols: &Columns,
+        first_value: usize,
+    ) -> (Vec<&'r Cell>, Vec<(&'r Cell, String)>) {
         let t = self.t;
         let mut label: Vec<&Cell> = Vec::new();
         let mut values: Vec<(&Cell, String)> = Vec::new();
         for cell in &row.cells {
+            let short = cell.text.chars().count() <= 16;
+            let text = !matches!(read_number(&cell.text), NumberCell::Number { .. });
             if cell.column < first_value {
                 if !self.block_label(row, cell, "funds") {
                     label.push(cell);
                 }
-                continue;
-            }
-            match cols.at(cell.column) {
-                Some(Meaning::Field(f)) => values.push((cell, f.clone())),
-                _ => self.leave(row, cell, "in the funds block, under no known column"),
+            } else if short && text && meaning(&cell.text, &t.funds.rows).is_some() {
+                if label.iter().all(|l| l.key() != cell.key()) {
+                    label.push(cell);
+                } else {
+                    self.take(row, cell);
+                }
+            } else if short && text && meaning(&cell.text, &t.funds.columns).is_some() {
+                self.take(row, cell);
+            } else {
+                match cols.at(cell.column) {
+                    Some(Meaning::Field(f)) => values.push((cell, f.clone())),
+                    Some(Meaning::Unknown(h)) if any(h, &t.funds.numbering) => {
+                        self.leave(row, cell, NUMBERING)
+                    }
+                    _ => self.leave(row, cell, "in the funds block, under no known column"),
+                }
             }
         }
+        (label, values)
+    }
+
+    fn read_funds_row(&mut self, row: &Row, cols: &Columns, first_value: usize) {
+        let t = self.t;
+        let (label, values) = self.funds_cells(row, cols, first_value);
         let text: String = label.iter().map(|c| c.text.as_str()).collect();
-        let role = meaning(&text, &t.funds.rows).and_then(|(m, _)| FundsLine::from_key(m));
-        if label.is_empty() && values.is_empty() {
+        if any(&text, &t.funds.numbering) {
+            row.cells.iter().for_each(|c| self.leave(row, c, NUMBERING));
             return;
         }
+        let role = meaning(&text, &t.funds.rows).and_then(|(m, _)| FundsLine::from_key(m));
         let amounts = values.iter().any(|(c, _)| {
             matches!(read_number(&c.text), NumberCell::Number { .. })
                 || amount_with_unit(&c.text).is_some()
@@ -531,13 +588,8 @@ impl Reader<'_> {
         label.iter().for_each(|c| self.take(row, c));
         let mut out = FundsRow::empty(which, row.line);
         if !label.is_empty() {
-            out.label = Some(
-                label
-                    .iter()
-                    .map(|c| c.text.trim())
-                    .collect::<Vec<_>>()
-                    .join(""),
-            );
+            let texts: Vec<&str> = label.iter().map(|c| c.text.trim()).collect();
+            out.label = Some(texts.join(""));
         }
         for (cell, field) in values {
             self.funds_value(row, cell, &field, &mut out);
@@ -675,6 +727,7 @@ impl Reader<'_> {
                 start = 2;
             }
         }
+        level_weights(&mut cols);
         for line in cols.lines.clone() {
             let row = rows.iter().find(|r| r.line == line).expect("header row");
             self.take_header(row, &cols, "indicators");
@@ -753,7 +806,16 @@ impl Reader<'_> {
         };
         let mut own_level = false;
         let mut filled = false;
-        for cell in &row.cells {
+        // Levels first, 一级 before 二级, whatever order the columns are in.
+        let rank = |c: &Cell| match cols.at(c.column) {
+            Some(Meaning::Field(f)) if f == "level1" => 0,
+            Some(Meaning::Field(f)) if f == "level2" => 1,
+            Some(Meaning::Field(f)) if f.ends_with("_weight") => 2,
+            _ => 3,
+        };
+        let mut cells: Vec<&Cell> = row.cells.iter().collect();
+        cells.sort_by_key(|c| rank(c));
+        for cell in cells {
             if any(&cell.text, labels)
                 && cols
                     .at(cell.column)
@@ -781,6 +843,7 @@ impl Reader<'_> {
                     levels.level2 = Some(self.level(row, cell, 2, parent.as_deref()));
                     own_level = true;
                 }
+                "level1_weight" | "level2_weight" => self.level_weight(row, cell, &field, levels),
                 f => filled |= self.indicator_cell(row, cell, f, &mut ind),
             }
         }
@@ -794,6 +857,51 @@ impl Reader<'_> {
             }
         } else if filled {
             self.parent_row(row, ind, own_level);
+        }
+    }
+
+    /// A weight printed in its own column beside a 一级 or 二级 cell: the
+    /// weight of the group that cell opens.
+    fn level_weight(&mut self, row: &Row, cell: &Cell, field: &str, levels: &Levels) {
+        let level = if field == "level1_weight" { 1 } else { 2 };
+        let name = if level == 1 {
+            &levels.level1
+        } else {
+            &levels.level2
+        };
+        let parent = if level == 2 {
+            levels.level1.clone()
+        } else {
+            None
+        };
+        let Some(n) = self.number(row, cell, field) else {
+            return;
+        };
+        let group = name.as_ref().and_then(|name| {
+            self.form
+                .groups
+                .iter_mut()
+                .rev()
+                .find(|g| &g.name == name && g.level == level && g.parent == parent)
+        });
+        match group {
+            Some(g) if g.weight.is_none() => g.weight = Some(n),
+            Some(_) => self.leave(row, cell, "a second weight for one group"),
+            None => match name {
+                Some(name) => self.form.groups.push(IndicatorGroup {
+                    name: name.clone(),
+                    weight: Some(n),
+                    level,
+                    parent,
+                    weight_range: None,
+                    score: None,
+                    row_weight: None,
+                }),
+                None => {
+                    self.taken.remove(&(row.line, cell.column));
+                    self.leave(row, cell, "a group weight with no group name beside it");
+                }
+            },
         }
     }
 
@@ -892,6 +1000,37 @@ impl Reader<'_> {
     }
 }
 
+/// Where the table prints several 分值 columns, one right after a 一级 or
+/// 二级 column holds that level's group weights, not the indicators'
+/// (`一级指标 · 分值 · 二级指标 · 分值 · 三级指标 · 分值 · 得分`). A single 分值
+/// column is the indicators', wherever it stands.
+fn level_weights(cols: &mut Columns) {
+    // The two halves of a header split over two cells are one column.
+    let is_weight = |m: &Meaning| matches!(m, Meaning::Field(f) if f == "weight");
+    let weights = cols
+        .cols
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, m))| is_weight(m) && (*i == 0 || !is_weight(&cols.cols[i - 1].1)))
+        .count();
+    if weights < 2 {
+        return;
+    }
+    let mut last: Option<String> = None;
+    for (_, m) in cols.cols.iter_mut() {
+        let Meaning::Field(f) = m else { continue };
+        match f.as_str() {
+            "level1" | "level2" => last = Some(f.clone()),
+            "weight" => {
+                if let Some(l) = &last {
+                    *f = format!("{l}_weight");
+                }
+            }
+            _ => last = None,
+        }
+    }
+}
+
 /// `指标1:` or `……` with nothing printed beside it.
 fn is_placeholder(ind: &Indicator) -> bool {
     let name = ind.name.as_deref().map(plain).unwrap_or_default();
@@ -916,7 +1055,13 @@ impl Reader<'_> {
                 self.take(row, cell);
                 continue;
             }
-            if any(&cell.text, &t.grade.labels) || any(&cell.text, &t.grade.values) {
+            if any(&cell.text, &t.grade.labels) {
+                continue;
+            }
+            if any(&cell.text, &t.grade.values) && cell.text.chars().count() <= 4 {
+                self.take(row, cell);
+                self.form.grade = Some(cell.text.clone());
+                self.form.grade_at = Some(Location::cell(row.line, cell.column));
                 continue;
             }
             match cols.at(cell.column) {
@@ -1061,7 +1206,11 @@ impl Reader<'_> {
                 } else {
                     ""
                 };
-                if number && !block.is_empty() && !reason.starts_with("a signature") {
+                if number
+                    && !block.is_empty()
+                    && !reason.starts_with("a signature")
+                    && reason != NUMBERING
+                {
                     self.not_whole(
                         block,
                         format!("line {}: {} ({reason})", row.line, cell.text),

@@ -34,6 +34,9 @@ pub struct FundsVocab {
     /// Row roles and their labels; a label no role names is kept as printed.
     #[serde(default)]
     pub rows: Vocabulary,
+    /// Labels of row- and column-number rows and columns (行次, 列次).
+    #[serde(default)]
+    pub numbering: Vec<String>,
 }
 
 /// The goals block.
@@ -277,6 +280,7 @@ fn merge(base: &Template, child: &Template) -> Template {
     };
     lists(&mut t.recognise.hints, &base.recognise.hints);
     lists(&mut t.funds.anchors, &base.funds.anchors);
+    lists(&mut t.funds.numbering, &base.funds.numbering);
     lists(&mut t.goals.anchors, &base.goals.anchors);
     lists(&mut t.goals.expected, &base.goals.expected);
     lists(&mut t.goals.actual, &base.goals.actual);

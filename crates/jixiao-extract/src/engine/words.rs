@@ -31,16 +31,21 @@ pub(crate) fn plain(text: &str) -> String {
 }
 
 fn simplified(c: char) -> char {
+    static TABLE: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
     if (c as u32) < 0x4E00 {
         return c;
     }
-    let mut it = TRADITIONAL.chars();
-    while let (Some(t), Some(s)) = (it.next(), it.next()) {
-        if t == c {
-            return s;
-        }
+    let table = TABLE.get_or_init(|| {
+        let chars: Vec<char> = TRADITIONAL.chars().collect();
+        let mut pairs: Vec<(char, char)> = chars.chunks(2).map(|p| (p[0], p[1])).collect();
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|p| p.0);
+        pairs
+    });
+    match table.binary_search_by_key(&c, |p| p.0) {
+        Ok(i) => table[i].1,
+        Err(_) => c,
     }
-    c
 }
 
 /// `text` with bracketed parts removed.
@@ -128,15 +133,12 @@ pub(crate) fn meaning<'v>(text: &str, vocab: &'v Vocabulary) -> Option<(&'v str,
         .max_by_key(|(_, n)| *n)
 }
 
-/// Whether the raw text (brackets kept) contains a hint; `=X` hints match
-/// a cell that is exactly X.
-pub(crate) fn hint_in(cells: &[String], hint: &str) -> bool {
+/// Whether the form's text (its cells' `plain` forms, one per line) holds
+/// a hint; `=X` hints match a cell that is exactly X.
+pub(crate) fn hint_in(text: &str, hint: &str) -> bool {
     match hint.strip_prefix('=') {
-        Some(exact) => cells.iter().any(|c| label_key(c) == exact),
-        None => {
-            let h = plain(hint);
-            cells.iter().any(|c| c.contains(&h))
-        }
+        Some(exact) => text.lines().any(|c| label_key(c) == exact),
+        None => text.contains(&plain(hint)),
     }
 }
 
