@@ -6,7 +6,11 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
 fn corpus() -> Vec<String> {
-    let mut paths: Vec<_> = std::fs::read_dir("corpus")
+    texts("corpus")
+}
+
+fn texts(dir: &str) -> Vec<String> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("run from the repository root")
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -46,5 +50,23 @@ fn parse_and_validate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_and_validate);
+/// The generic engine on other provinces' forms (corpus/provinces).
+fn provinces(c: &mut Criterion) {
+    let docs = texts("corpus/provinces");
+    let docs: Vec<&String> = docs.iter().filter(|t| !t.starts_with("url:")).collect();
+    let bytes: usize = docs.iter().map(|t| t.len()).sum();
+    let mut group = c.benchmark_group("provinces");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("read+validate", |b| {
+        b.iter(|| {
+            for text in &docs {
+                let doc = jixiao_extract::read_document(black_box(text));
+                black_box(jixiao_validate::validate(&doc));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_validate, provinces);
 criterion_main!(benches);

@@ -23,7 +23,15 @@ fn year_heading(key: &str) -> bool {
 /// A line that titles a self-evaluation of any family: 项目支出绩效自评表,
 /// 绩效目标自评表, 部门整体支出绩效评价表, 绩效自评评分表 ….
 fn is_self_evaluation_title(row: &Row) -> bool {
-    let c = crate::engine::plain(row.compact());
+    let raw = row.compact();
+    // Most lines are no title: look for 自评/评价 (either script) first.
+    if !["自评", "自評", "评价", "評價"]
+        .iter()
+        .any(|w| raw.contains(w))
+    {
+        return false;
+    }
+    let c = crate::engine::plain(raw);
     row.cells.len() <= 2
         && c.chars().count() <= 80
         && (c.contains("绩效自评") || c.contains("自评表") || c.contains("绩效评价表"))

@@ -65,18 +65,21 @@ pub enum NumberCell {
 /// Maps full-width digits and punctuation to their ASCII forms and removes
 /// the spaces that extraction puts inside cells.
 pub fn normalize_digits(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            '．' => Some('.'),
-            '，' => Some(','),
-            '％' => Some('%'),
-            '－' | '−' => Some('-'),
-            '＋' => Some('+'),
-            c if c.is_whitespace() => None,
-            c => Some(c),
-        })
-        .collect()
+    s.chars().filter_map(normalize_digit).collect()
+}
+
+/// One character as [`normalize_digits`] maps it (`None`: whitespace).
+pub(crate) fn normalize_digit(c: char) -> Option<char> {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+        '．' => Some('.'),
+        '，' => Some(','),
+        '％' => Some('%'),
+        '－' | '−' => Some('-'),
+        '＋' => Some('+'),
+        c if c.is_whitespace() => None,
+        c => Some(c),
+    }
 }
 
 fn is_empty_marker(s: &str) -> bool {

@@ -6,8 +6,36 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Synonym lists keyed by the field they name, in file order.
-pub type Vocabulary = BTreeMap<String, Vec<String>>;
+/// Synonym lists keyed by the field they name, with the matcher that finds
+/// them in a label (built on first use).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "BTreeMap<String, Vec<String>>")]
+pub struct Vocabulary {
+    words: BTreeMap<String, Vec<String>>,
+    #[serde(skip)]
+    matcher: std::sync::OnceLock<super::words::Matcher>,
+}
+
+impl From<BTreeMap<String, Vec<String>>> for Vocabulary {
+    fn from(words: BTreeMap<String, Vec<String>>) -> Self {
+        Vocabulary {
+            words,
+            matcher: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl Vocabulary {
+    /// Field → synonyms.
+    pub fn words(&self) -> &BTreeMap<String, Vec<String>> {
+        &self.words
+    }
+
+    pub(crate) fn matcher(&self) -> &super::words::Matcher {
+        self.matcher
+            .get_or_init(|| super::words::Matcher::new(&self.words))
+    }
+}
 
 /// How a form of the family is told from others.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -241,6 +269,7 @@ const BUILTIN: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct Templates {
     list: Vec<Template>,
+    hints: std::sync::OnceLock<super::HintIndex>,
 }
 
 fn parse(path: &str, text: &str) -> Result<Template, TemplateError> {
@@ -250,7 +279,7 @@ fn parse(path: &str, text: &str) -> Result<Template, TemplateError> {
     })
 }
 
-fn append(into: &mut Vocabulary, from: &Vocabulary) {
+fn append(into: &mut BTreeMap<String, Vec<String>>, from: &BTreeMap<String, Vec<String>>) {
     for (k, v) in from {
         let list = into.entry(k.clone()).or_default();
         list.extend(
@@ -299,9 +328,9 @@ fn merge(base: &Template, child: &Template) -> Template {
         (&mut t.funds.rows, &base.funds.rows),
         (&mut t.indicators.columns, &base.indicators.columns),
     ] {
-        let mut out = from.clone();
-        append(&mut out, into);
-        *into = out;
+        let mut out = from.words().clone();
+        append(&mut out, into.words());
+        *into = Vocabulary::from(out);
     }
     t
 }
@@ -377,7 +406,20 @@ impl Templates {
             }
             list.push(merged);
         }
-        Ok(Templates { list })
+        Ok(Templates {
+            list,
+            hints: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// Every recognition hint of the self-evaluation templates, indexed.
+    pub(crate) fn hints(&self) -> &super::HintIndex {
+        self.hints.get_or_init(|| {
+            super::HintIndex::new(
+                self.of_kind("self_evaluation")
+                    .flat_map(|t| t.recognise.hints.iter()),
+            )
+        })
     }
 
     /// The templates a form can be read with, of `kind`.

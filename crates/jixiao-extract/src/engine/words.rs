@@ -7,7 +7,7 @@
 //! synonym matches a label that contains it; the longest match wins.
 
 use super::template::Vocabulary;
-use crate::number::normalize_digits;
+use crate::number::normalize_digit;
 
 /// Traditional characters of the forms' vocabulary and their simplified
 /// forms: some publishers print the forms in traditional script.
@@ -16,18 +16,18 @@ const TRADITIONAL: &str = "項项績绩評评總总額额資资預预數数執�
 /// Full-width brackets and colons made ASCII, whitespace removed,
 /// traditional characters of the vocabulary made simplified.
 pub(crate) fn plain(text: &str) -> String {
-    normalize_digits(text)
-        .chars()
-        .map(simplified)
-        .map(|c| match c {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().filter_map(normalize_digit) {
+        out.push(match simplified(c) {
             '（' | '［' | '【' => '(',
             '）' | '］' | '】' => ')',
             '：' => ':',
             '／' => '/',
             '＊' | '×' => '*',
             c => c,
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 fn simplified(c: char) -> char {
@@ -120,26 +120,75 @@ pub(crate) fn best_len(key: &str, words: &[String]) -> usize {
     words.iter().map(|w| match_len(key, w)).max().unwrap_or(0)
 }
 
+/// A vocabulary compiled for matching: every substring word in one
+/// automaton, the exact words in a map.
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    names: Vec<String>,
+    /// Pattern → (meaning, word length in characters).
+    patterns: Vec<(usize, usize)>,
+    finder: Option<aho_corasick::AhoCorasick>,
+    exact: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl Matcher {
+    pub(crate) fn new(words: &std::collections::BTreeMap<String, Vec<String>>) -> Matcher {
+        let names: Vec<String> = words.keys().cloned().collect();
+        let mut patterns = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
+        let mut exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, list) in words.values().enumerate() {
+            for w in list {
+                match w.strip_prefix('=') {
+                    Some(x) => exact.entry(x.to_string()).or_default().push(i),
+                    None if !w.is_empty() => {
+                        patterns.push((i, w.chars().count()));
+                        texts.push(w);
+                    }
+                    None => {}
+                }
+            }
+        }
+        let finder = (!texts.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(&texts).expect("vocabulary patterns build"));
+        Matcher {
+            names,
+            patterns,
+            finder,
+            exact,
+        }
+    }
+
+    /// The best match of each meaning on `key`, scored as [`match_len`].
+    fn best(&self, key: &str) -> Option<(&str, usize)> {
+        let mut score = vec![0usize; self.names.len()];
+        if let Some(list) = self.exact.get(key) {
+            let n = 2 * 100 + key.chars().count();
+            list.iter().for_each(|&i| score[i] = score[i].max(n));
+        }
+        if let Some(f) = &self.finder {
+            for m in f.find_overlapping_iter(key) {
+                let (i, len) = self.patterns[m.pattern().as_usize()];
+                let n = if m.end() == key.len() { 100 + len } else { len };
+                score[i] = score[i].max(n);
+            }
+        }
+        score
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .max_by_key(|(_, n)| **n)
+            .map(|(i, n)| (self.names[i].as_str(), *n))
+    }
+}
+
 /// The meaning whose words match `text` best, with the match length.
 pub(crate) fn meaning<'v>(text: &str, vocab: &'v Vocabulary) -> Option<(&'v str, usize)> {
     let key = label_key(text);
     if key.is_empty() {
         return None;
     }
-    vocab
-        .iter()
-        .map(|(m, words)| (m.as_str(), best_len(&key, words)))
-        .filter(|(_, n)| *n > 0)
-        .max_by_key(|(_, n)| *n)
-}
-
-/// Whether the form's text (its cells' `plain` forms, one per line) holds
-/// a hint; `=X` hints match a cell that is exactly X.
-pub(crate) fn hint_in(text: &str, hint: &str) -> bool {
-    match hint.strip_prefix('=') {
-        Some(exact) => text.lines().any(|c| label_key(c) == exact),
-        None => text.contains(&plain(hint)),
-    }
+    vocab.matcher().best(&key)
 }
 
 #[cfg(test)]
@@ -160,20 +209,42 @@ mod tests {
 
     #[test]
     fn the_longest_synonym_wins_and_exact_ones_match_whole_labels() {
-        let mut v = Vocabulary::new();
+        let mut v = std::collections::BTreeMap::new();
         v.insert("score".into(), vec!["得分".into(), "自评得分".into()]);
         v.insert("weighted_score".into(), vec!["折算得分".into()]);
         v.insert("weight".into(), vec!["=权重".into()]);
         v.insert("weight_share".into(), vec!["权重占比".into()]);
-        assert_eq!(meaning("折算得分", &v).unwrap().0, "weighted_score");
-        assert_eq!(meaning("得分", &v).unwrap().0, "score");
-        assert_eq!(meaning("权重占比(%)", &v).unwrap().0, "weight_share");
-        assert_eq!(meaning("权重", &v).unwrap().0, "weight");
-        assert!(meaning("权重分配", &v).is_none());
+        assert_eq!(
+            meaning("折算得分", &Vocabulary::from(v.clone())).unwrap().0,
+            "weighted_score"
+        );
+        assert_eq!(
+            meaning("得分", &Vocabulary::from(v.clone())).unwrap().0,
+            "score"
+        );
+        assert_eq!(
+            meaning("权重占比(%)", &Vocabulary::from(v.clone()))
+                .unwrap()
+                .0,
+            "weight_share"
+        );
+        assert_eq!(
+            meaning("权重", &Vocabulary::from(v.clone())).unwrap().0,
+            "weight"
+        );
+        assert!(meaning("权重分配", &Vocabulary::from(v.clone())).is_none());
         v.insert("execution_rate".into(), vec!["执行率".into()]);
         v.insert("weight2".into(), vec!["指标权重".into()]);
-        assert_eq!(meaning("执行率", &v).unwrap().0, "execution_rate");
-        assert_eq!(meaning("执行率得分(分)", &v).unwrap().0, "score");
+        assert_eq!(
+            meaning("执行率", &Vocabulary::from(v.clone())).unwrap().0,
+            "execution_rate"
+        );
+        assert_eq!(
+            meaning("执行率得分(分)", &Vocabulary::from(v.clone()))
+                .unwrap()
+                .0,
+            "score"
+        );
     }
 
     #[test]
