@@ -13,6 +13,26 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// A block's header row, with a second header row under it joined when
+/// that row prints no number and names at least `second_min` columns; and
+/// the index of the block's first data row. `labels` are block labels
+/// beside the header, which name no column.
+fn block_header(
+    rows: &[Row],
+    vocab: &super::template::Vocabulary,
+    labels: &[String],
+    second_min: usize,
+) -> (Columns, usize) {
+    let mut cols = read_header(&rows[0], vocab, &|s| any(s, labels));
+    match rows.get(1) {
+        Some(second) if !has_numbers(second) && header_score(second, vocab) >= second_min => {
+            join_second_row(&mut cols, &rows[0], second, vocab);
+            (cols, 2)
+        }
+        _ => (cols, 1),
+    }
+}
+
 /// Why a cell of a 行次 / 列次 column or row is not a value.
 const NUMBERING: &str = "row or column numbering (行次, 列次), not a value";
 
@@ -373,20 +393,9 @@ impl Reader<'_> {
     /// then one row per fund source.
     fn read_funds(&mut self, rows: &[Row]) {
         let t = self.t;
-        let anchors = &t.funds.anchors;
-        let mut cols = read_header(&rows[0], &t.funds.columns, &|s| any(s, anchors));
-        let mut start = 1;
-        if let Some(second) = rows.get(1) {
-            if !has_numbers(second) && header_score(second, &t.funds.columns) >= 1 {
-                join_second_row(&mut cols, &rows[0], second, &t.funds.columns);
-                start = 2;
-            }
-        }
+        let (mut cols, start) = block_header(rows, &t.funds.columns, &t.funds.anchors, 1);
         self.label_columns(&mut cols, &rows[start..]);
-        for line in cols.lines.clone() {
-            let row = rows.iter().find(|r| r.line == line).expect("header row");
-            self.take_header(row, &cols, "funds");
-        }
+        self.take_headers(rows, &cols, "funds");
         let first_value = cols
             .cols
             .iter()
@@ -429,6 +438,15 @@ impl Reader<'_> {
         for c in labels {
             if let Some(slot) = cols.cols.iter_mut().find(|(k, _)| *k == c) {
                 slot.1 = Meaning::Unknown("row labels".into());
+            }
+        }
+    }
+
+    /// Every header row's cells, taken or left with why.
+    fn take_headers(&mut self, rows: &[Row], cols: &Columns, block: &str) {
+        for line in &cols.lines {
+            if let Some(row) = rows.iter().find(|r| r.line == *line) {
+                self.take_header(row, cols, block);
             }
         }
     }
@@ -719,19 +737,9 @@ impl Reader<'_> {
     fn read_indicators(&mut self, rows: &[Row]) {
         let t = self.t;
         let labels = &t.indicators.block_labels;
-        let mut cols = read_header(&rows[0], &t.indicators.columns, &|s| any(s, labels));
-        let mut start = 1;
-        if let Some(second) = rows.get(1) {
-            if !has_numbers(second) && header_score(second, &t.indicators.columns) >= 2 {
-                join_second_row(&mut cols, &rows[0], second, &t.indicators.columns);
-                start = 2;
-            }
-        }
+        let (mut cols, start) = block_header(rows, &t.indicators.columns, labels, 2);
         level_weights(&mut cols);
-        for line in cols.lines.clone() {
-            let row = rows.iter().find(|r| r.line == line).expect("header row");
-            self.take_header(row, &cols, "indicators");
-        }
+        self.take_headers(rows, &cols, "indicators");
         let mut levels = Levels::default();
         let mut footer = false;
         let mut closed = false;
