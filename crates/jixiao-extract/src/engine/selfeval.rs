@@ -915,40 +915,63 @@ impl Reader<'_> {
 
     /// One cell of an indicator row; whether it held a value.
     fn indicator_cell(&mut self, row: &Row, cell: &Cell, field: &str, ind: &mut Indicator) -> bool {
+        let second = "a second cell under one column in this row";
         if VALUE_FIELDS.contains(&field) {
-            let n = self.number(row, cell, field);
             let slot = match field {
                 "weight" => &mut ind.weight,
                 "score" => &mut ind.score,
                 "weight_share" => &mut ind.weight_share,
                 _ => &mut ind.weighted_score,
             };
-            let held = n.is_some();
-            *slot = slot.take().or(n);
-            return held;
-        }
-        self.take(row, cell);
-        let text = Some(cell.text.clone());
-        match field {
-            "name" => ind.name = text,
-            "target" => ind.target = Some(read_measure(&cell.text)),
-            "actual" => ind.actual = Some(read_measure(&cell.text)),
-            "deviation_reason" => ind.deviation_reason = text,
-            "nature" => ind.nature = text,
-            "measure_unit" => ind.measure_unit = text,
-            "direction" => ind.direction = text,
-            "explanation" => ind.explanation = text,
-            "criteria" => ind.criteria = text,
-            _ => {
-                self.taken.remove(&(row.line, cell.column));
-                self.leave(
-                    row,
-                    cell,
-                    &format!("under {field}, which an indicator row does not hold"),
-                );
+            if slot.is_some() {
+                self.leave(row, cell, second);
                 return false;
             }
+            let n = self.number(row, cell, field);
+            let held = n.is_some();
+            match field {
+                "weight" => ind.weight = n,
+                "score" => ind.score = n,
+                "weight_share" => ind.weight_share = n,
+                _ => ind.weighted_score = n,
+            }
+            return held;
         }
+        let text = Some(cell.text.clone());
+        let slot = match field {
+            "name" => &mut ind.name,
+            "deviation_reason" => &mut ind.deviation_reason,
+            "nature" => &mut ind.nature,
+            "measure_unit" => &mut ind.measure_unit,
+            "direction" => &mut ind.direction,
+            "explanation" => &mut ind.explanation,
+            "criteria" => &mut ind.criteria,
+            "target" | "actual" => {
+                let m = if field == "target" {
+                    &mut ind.target
+                } else {
+                    &mut ind.actual
+                };
+                if m.is_some() {
+                    self.leave(row, cell, second);
+                    return false;
+                }
+                *m = Some(read_measure(&cell.text));
+                self.take(row, cell);
+                return true;
+            }
+            _ => {
+                let why = format!("under {field}, which an indicator row does not hold");
+                self.leave(row, cell, &why);
+                return false;
+            }
+        };
+        if slot.is_some() {
+            self.leave(row, cell, second);
+            return false;
+        }
+        *slot = text;
+        self.take(row, cell);
         true
     }
 
