@@ -23,19 +23,19 @@ fn texts(dir: &str) -> Vec<String> {
         .collect()
 }
 
+fn read_and_validate<T: AsRef<str>>(docs: &[T]) {
+    for text in docs {
+        let doc = jixiao_extract::read_document(black_box(text.as_ref()));
+        black_box(jixiao_validate::validate(&doc));
+    }
+}
+
 fn parse_and_validate(c: &mut Criterion) {
     let docs = corpus();
     let bytes: usize = docs.iter().map(String::len).sum();
     let mut group = c.benchmark_group("corpus");
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("read+validate", |b| {
-        b.iter(|| {
-            for text in &docs {
-                let doc = jixiao_extract::read_document(black_box(text));
-                black_box(jixiao_validate::validate(&doc));
-            }
-        })
-    });
+    group.bench_function("read+validate", |b| b.iter(|| read_and_validate(&docs)));
     group.bench_function("read+validate+json", |b| {
         b.iter(|| {
             for text in &docs {
@@ -57,14 +57,7 @@ fn provinces(c: &mut Criterion) {
     let bytes: usize = docs.iter().map(|t| t.len()).sum();
     let mut group = c.benchmark_group("provinces");
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("read+validate", |b| {
-        b.iter(|| {
-            for text in &docs {
-                let doc = jixiao_extract::read_document(black_box(text));
-                black_box(jixiao_validate::validate(&doc));
-            }
-        })
-    });
+    group.bench_function("read+validate", |b| b.iter(|| read_and_validate(&docs)));
     group.finish();
 }
 

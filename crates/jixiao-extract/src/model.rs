@@ -93,56 +93,46 @@ pub enum FundsLine {
     Source,
 }
 
+/// Every funds row kind with its key in field paths and its usual label.
+const FUNDS_LINES: [(FundsLine, &str, &str); 10] = [
+    (FundsLine::Total, "total", "年度资金总额"),
+    (FundsLine::Appropriation, "appropriation", "当年财政拨款"),
+    (FundsLine::Carryover, "carryover", "上年结转资金"),
+    (FundsLine::Other, "other", "其他资金"),
+    (
+        FundsLine::SpecialAccount,
+        "special_account",
+        "财政专户管理资金",
+    ),
+    (FundsLine::UnitFunds, "unit_funds", "单位资金"),
+    (FundsLine::Central, "central", "中央资金"),
+    (FundsLine::Provincial, "provincial", "省级资金"),
+    (FundsLine::Local, "local", "市县资金"),
+    (FundsLine::Source, "source", "资金来源"),
+];
+
 impl FundsLine {
-    /// The usual label of the row.
+    fn entry(self) -> &'static (FundsLine, &'static str, &'static str) {
+        FUNDS_LINES
+            .iter()
+            .find(|e| e.0 == self)
+            .expect("every kind is in FUNDS_LINES")
+    }
+
+    /// The usual label of the row (messages use the printed one where the
+    /// row has it).
     pub fn label(self) -> &'static str {
-        match self {
-            FundsLine::Total => "年度资金总额",
-            FundsLine::Appropriation => "当年财政拨款",
-            FundsLine::Carryover => "上年结转资金",
-            FundsLine::Other => "其他资金",
-            FundsLine::SpecialAccount => "财政专户管理资金",
-            FundsLine::UnitFunds => "单位资金",
-            FundsLine::Central => "中央资金",
-            FundsLine::Provincial => "省级资金",
-            FundsLine::Local => "市县资金",
-            FundsLine::Source => "资金来源",
-        }
+        self.entry().2
     }
 
     /// The key of the row in field paths (`funds.total.executed`).
     pub fn key(self) -> &'static str {
-        match self {
-            FundsLine::Total => "total",
-            FundsLine::Appropriation => "appropriation",
-            FundsLine::Carryover => "carryover",
-            FundsLine::Other => "other",
-            FundsLine::SpecialAccount => "special_account",
-            FundsLine::UnitFunds => "unit_funds",
-            FundsLine::Central => "central",
-            FundsLine::Provincial => "provincial",
-            FundsLine::Local => "local",
-            FundsLine::Source => "source",
-        }
+        self.entry().1
     }
 
     /// The row of a role name of the templates (`total`, `unit_funds` …).
     pub fn from_key(key: &str) -> Option<FundsLine> {
-        use FundsLine::*;
-        [
-            Total,
-            Appropriation,
-            Carryover,
-            Other,
-            SpecialAccount,
-            UnitFunds,
-            Central,
-            Provincial,
-            Local,
-            Source,
-        ]
-        .into_iter()
-        .find(|l| l.key() == key)
+        FUNDS_LINES.iter().find(|e| e.1 == key).map(|e| e.0)
     }
 
     /// A part of the appropriation, not a source beside it.

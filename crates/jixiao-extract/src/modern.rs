@@ -379,10 +379,6 @@ const FUNDS_HEADER_NAME: [(&str, FundsColumn); 6] = [
     ("得分", FundsColumn::Score),
 ];
 
-fn funds_key(line: FundsLine) -> &'static str {
-    line.key()
-}
-
 /// Reads the funds block; returns the index of the first row after it.
 fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Ledger) -> usize {
     let header = &rows[h];
@@ -465,7 +461,7 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
                 "funds-row label cell also holds figures; its columns were not separated",
             );
             ledger.miss(
-                format!("funds.{}", funds_key(which)),
+                format!("funds.{}", which.key()),
                 format!(
                     "line {}: the figures are glued to the label in one cell ({})",
                     row.line,
@@ -528,7 +524,7 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
                 NumberCell::Text => {
                     ledger.reject(row.line, cell, format!("expected a number for {field}"));
                     ledger.miss(
-                        format!("funds.{}.{field}", funds_key(which)),
+                        format!("funds.{}.{field}", which.key()),
                         format!("cell reads '{}', not a number", cell.text),
                     );
                 }
@@ -542,7 +538,7 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
                     .map(|(f, _)| *f)
                     .unwrap_or("");
                 ledger.miss(
-                    format!("funds.{}.{field}", funds_key(which)),
+                    format!("funds.{}.{field}", which.key()),
                     format!("column header {name} not legible, so the column cannot be told"),
                 );
             }

@@ -162,10 +162,6 @@ impl Ctx {
     }
 }
 
-fn funds_key(line: FundsLine) -> &'static str {
-    line.key()
-}
-
 type Column = (&'static str, &'static str, fn(&FundsRow) -> Option<&Num>);
 
 const AMOUNT_COLUMNS: [Column; 3] = [
@@ -205,7 +201,7 @@ fn check_funds_sum(cx: &mut Ctx, form: &SelfEvaluation) {
         }
         let any_unreadable = parts
             .iter()
-            .any(|r| unreadable(form, &format!("funds.{}.{key}", funds_key(r.row))));
+            .any(|r| unreadable(form, &format!("funds.{}.{key}", r.row.key())));
         if any_unreadable {
             continue;
         }
@@ -239,7 +235,7 @@ fn check_funds_rate(cx: &mut Ctx, form: &SelfEvaluation) {
         else {
             continue;
         };
-        let field = format!("funds.{}.execution_rate", funds_key(row.row));
+        let field = format!("funds.{}.execution_rate", row.row.key());
         if budget.value.is_zero() {
             if !rate.value.is_zero() {
                 cx.out.push(Finding {

@@ -10,7 +10,7 @@ use crate::model::*;
 use crate::number::{normalize_digits, num_at, read_measure, read_number, Num, NumberCell};
 use crate::rows::{Cell, Row};
 use regex::Regex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// A block's header row, with a second header row under it joined when
@@ -49,7 +49,7 @@ struct Reader<'a> {
     t: &'a Template,
     form: SelfEvaluation,
     /// Cells read into a field (labels included).
-    taken: HashMap<(usize, usize), ()>,
+    taken: HashSet<(usize, usize)>,
     /// Why a cell was left out, where a block knows.
     why: HashMap<(usize, usize), String>,
 }
@@ -63,7 +63,7 @@ pub(crate) fn read(rows: &[Row], t: &Template) -> SelfEvaluation {
     let mut r = Reader {
         t,
         form: SelfEvaluation::empty(Layout::Modern, lines),
-        taken: HashMap::new(),
+        taken: HashSet::new(),
         why: HashMap::new(),
     };
     r.form.template = Some(t.id.clone());
@@ -208,7 +208,7 @@ pub(crate) fn split_weight(text: &str) -> (String, Option<String>, Option<String
 
 impl Reader<'_> {
     fn take(&mut self, row: &Row, cell: &Cell) {
-        self.taken.insert((row.line, cell.column), ());
+        self.taken.insert((row.line, cell.column));
     }
 
     fn leave(&mut self, row: &Row, cell: &Cell, why: &str) {
@@ -273,7 +273,7 @@ impl Reader<'_> {
             // A form cut to its header and total (no indicator table).
             match self.kind_of(row, &Columns::default()) {
                 RowKind::Total => self.read_total(row, &Columns::default()),
-                RowKind::Grade => self.read_grade(row, &Columns::default()),
+                RowKind::Grade => self.read_grade(row),
                 _ => self.read_pairs(row),
             }
         }
@@ -380,11 +380,7 @@ fn unit_in(text: &str) -> Option<MoneyUnit> {
     if p.contains("万元") || p.contains("万兀") {
         return Some(MoneyUnit::WanYuan);
     }
-    let yuan = p.contains("(元)")
-        || p.contains("单位:元")
-        || p.contains("单位元")
-        || p.ends_with("单位:元")
-        || p == "元";
+    let yuan = p.contains("(元)") || p.contains("单位:元") || p.contains("单位元") || p == "元";
     yuan.then_some(MoneyUnit::Yuan)
 }
 
@@ -683,7 +679,7 @@ impl Reader<'_> {
                     }
                     None => *slot = Some(cell.text.clone()),
                 }
-                self.taken.insert((row.line, cell.column), ());
+                self.taken.insert((row.line, cell.column));
             }
         }
     }
@@ -753,7 +749,7 @@ impl Reader<'_> {
                     footer = true;
                     self.read_footer(row);
                 }
-                RowKind::Grade => self.read_grade(row, &cols),
+                RowKind::Grade => self.read_grade(row),
                 RowKind::Total => {
                     closed = true;
                     self.read_total(row, &cols)
@@ -1005,7 +1001,7 @@ impl Reader<'_> {
             }
             _ => {
                 for cell in &row.cells {
-                    if self.taken.remove(&(row.line, cell.column)).is_some() {
+                    if self.taken.remove(&(row.line, cell.column)) {
                         self.leave(row, cell, "values in an indicator row with no 三级 name");
                     }
                 }
@@ -1135,12 +1131,12 @@ impl Reader<'_> {
             }
         }
         if row.cells.iter().any(|c| any(&c.text, &t.grade.labels)) {
-            self.read_grade(row, cols);
+            self.read_grade(row);
         }
     }
 
     /// The grade: the cell after its label, or after a colon in it.
-    fn read_grade(&mut self, row: &Row, cols: &Columns) {
+    fn read_grade(&mut self, row: &Row) {
         let t = self.t;
         let Some(i) = row.cells.iter().position(|c| any(&c.text, &t.grade.labels)) else {
             return;
@@ -1163,10 +1159,9 @@ impl Reader<'_> {
             self.form.grade_at = Some(Location::cell(row.line, column));
         }
         for cell in &row.cells[..i] {
-            if !self.taken.contains_key(&(row.line, cell.column))
+            if !self.taken.contains(&(row.line, cell.column))
                 && !any(&cell.text, &t.indicators.total)
             {
-                let _ = cols;
                 self.leave(row, cell, "text beside the grade");
             }
         }
@@ -1222,7 +1217,7 @@ impl Reader<'_> {
             for cell in &row.cells {
                 total += 1;
                 let at = (row.line, cell.column);
-                if self.taken.contains_key(&at) {
+                if self.taken.contains(&at) {
                     continue;
                 }
                 let reason = self
