@@ -10,13 +10,22 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The recall below which the test fails: the floor measured on the corpus
-/// as it stands. The target for the generic engine is 0.97; raise this as
-/// the engine gets there, never lower it.
-const MIN_RECALL: f64 = 0.95;
+/// The recall below which the test fails (the generic engine's target);
+/// raise it as the engine reads more, never lower it.
+const MIN_RECALL: f64 = 0.97;
 
+/// Text as compared: without whitespace, and without the pinyin readings
+/// some sites print after each character (`績(jī)效`), which the records
+/// keep as printed and jixiao removes (its `pinyin_readings` repair).
 fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    static READING: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = READING.get_or_init(|| {
+        regex::Regex::new(r"(\p{Han})[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]").unwrap()
+    });
+    re.replace_all(s, "$1")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn same_number(expected: &str, got: Option<&Num>) -> bool {
@@ -242,15 +251,22 @@ fn recall_on_other_provinces_forms() {
         let family = e["source"]["family"].as_str().unwrap_or("?").to_string();
         let t = by_family.entry(family).or_default();
         let before = t.misses.len();
-        match record(&txt_of(p)) {
-            Some((r, _)) => {
-                header_facts(t, &e, &r);
-                funds_facts(t, &e, &r);
-                indicator_facts(t, &e, &r);
-                total_facts(t, &e, &r);
+        // A form not read at all misses every fact of its record.
+        let r = match record(&txt_of(p)) {
+            Some((r, _)) => r,
+            None => {
+                t.misses
+                    .push("no self-evaluation read; every fact below is missed".into());
+                SelfEvaluation::empty(
+                    jixiao_extract::Layout::Modern,
+                    jixiao_extract::LineSpan { start: 0, end: 0 },
+                )
             }
-            None => t.fact(false, || "no self-evaluation read".into()),
-        }
+        };
+        header_facts(t, &e, &r);
+        funds_facts(t, &e, &r);
+        indicator_facts(t, &e, &r);
+        total_facts(t, &e, &r);
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         for m in &mut t.misses[before..] {
             *m = format!("{name}: {m}");
@@ -277,5 +293,111 @@ fn recall_on_other_provinces_forms() {
         "recall {:.2}% is below {:.0}%",
         100.0 * recall,
         100.0 * MIN_RECALL
+    );
+}
+
+/// Whether two printed numbers have the same value (`31.00%` and `31.00`).
+fn same_value(a: &str, b: &str) -> bool {
+    let value = |s: &str| match jixiao_extract::read_number(s) {
+        NumberCell::Number { value, .. } => Some(value),
+        _ => None,
+    };
+    value(a).is_some_and(|v| Some(v) == value(b))
+}
+
+/// How jixiao answers an expected relation that does not hold.
+#[derive(Debug, PartialEq)]
+enum Answer {
+    /// A finding of the same check with the printed value the record names,
+    /// at error or warning.
+    Found,
+    /// The same, as an info that names what explains the difference
+    /// (the printed score is the rule's rounded to its decimals).
+    Explained,
+    /// A `not_checked` info naming the check: a block the relation is over
+    /// was not read whole, so the relation is left unchecked and says why.
+    NotChecked,
+    Missed,
+}
+
+fn answer(findings: &[jixiao_validate::Finding], rel: &Value) -> Answer {
+    let check = rel["check"].as_str().unwrap_or("");
+    let printed = rel["printed"].as_str();
+    let same = |f: &&jixiao_validate::Finding| {
+        f.check == check
+            && match (printed, f.printed.as_deref()) {
+                (Some(p), Some(got)) => same_value(p, got),
+                _ => true,
+            }
+    };
+    let info = jixiao_validate::Severity::Info;
+    if findings.iter().filter(same).any(|f| f.severity != info) {
+        Answer::Found
+    } else if findings
+        .iter()
+        .filter(same)
+        .any(|f| f.explained_by.is_some())
+    {
+        Answer::Explained
+    } else if findings
+        .iter()
+        .any(|f| f.check == "not_checked" && f.message.contains(check))
+    {
+        Answer::NotChecked
+    } else {
+        Answer::Missed
+    }
+}
+
+#[test]
+fn relations_that_do_not_hold_are_found_and_holding_forms_get_no_error() {
+    let mut answers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut false_alarms = Vec::new();
+    let mut total = 0;
+    for p in &forms() {
+        let e: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let relations = e["relations"].as_array().cloned().unwrap_or_default();
+        // A form not read at all finds none of its relations.
+        let findings = record(&txt_of(p)).map(|(_, f)| f).unwrap_or_default();
+        let failing: Vec<&Value> = relations.iter().filter(|r| r["holds"] == false).collect();
+        for rel in &failing {
+            total += 1;
+            let a = answer(&findings, rel);
+            answers
+                .entry(format!("{a:?}"))
+                .or_default()
+                .push(format!("{name}: {} {}", rel["check"], rel["field"]));
+        }
+        let undecided = relations.iter().any(|r| r["holds"].is_null());
+        if failing.is_empty() && !undecided {
+            for f in findings
+                .iter()
+                .filter(|f| f.severity == jixiao_validate::Severity::Error)
+            {
+                false_alarms.push(format!("{name}: {} {} {}", f.check, f.field, f.message));
+            }
+        }
+    }
+    println!("{total} relations marked as not holding:");
+    for (a, list) in &answers {
+        println!("  {a}: {}", list.len());
+        for l in list {
+            println!("    {l}");
+        }
+    }
+    assert!(
+        false_alarms.is_empty(),
+        "errors on forms whose relations all hold: {false_alarms:#?}"
+    );
+    let missed = answers.get("Missed").map_or(0, Vec::len);
+    assert_eq!(
+        missed, 0,
+        "{missed} of {total} relations not holding were not found"
+    );
+    let found = answers.get("Found").map_or(0, Vec::len);
+    assert!(
+        found * 10 >= total * 9,
+        "only {found} of {total} relations not holding found at error or warning"
     );
 }

@@ -230,7 +230,8 @@ fn read_self_evaluation(rows: &[Row], templates: &Templates) -> SelfEvaluation {
 }
 
 /// Reads a document from rows with `templates`.
-pub fn read_rows_document_with(rows: Vec<Row>, templates: &Templates) -> Document {
+pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Document {
+    let readings = crate::ruby::strip_readings(&mut rows);
     let mut forms = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;
@@ -315,7 +316,7 @@ pub fn read_rows_document_with(rows: Vec<Row>, templates: &Templates) -> Documen
         forms,
         unrecognized,
         geometry: Vec::new(),
-        repairs: Vec::new(),
+        repairs: readings.into_iter().collect(),
     }
 }
 

@@ -33,6 +33,7 @@ mod older;
 mod pdf;
 mod repair;
 mod rows;
+mod ruby;
 mod ruling;
 mod vocab;
 
@@ -139,7 +140,7 @@ pub fn read_bytes_with(
         let (rows, geometry) = pdf_rows(&text.pages);
         let mut doc = read_rows_document_with(rows, options.templates());
         doc.geometry = geometry;
-        doc.repairs = text.repairs;
+        doc.repairs.extend(text.repairs);
         return Ok(doc);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {

@@ -353,6 +353,10 @@ pub struct Rules {
     /// 折算得分 = 得分 × 权重占比%.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub weighted_score: bool,
+    /// The indicator that is the funds score (scored 分值 × the funds
+    /// block's 执行率), where the funds block prints no score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funds_score_indicator: Option<usize>,
 }
 
 impl Rules {

@@ -154,3 +154,66 @@ fn figures_glued_to_a_funds_label_are_kept_not_guessed() {
     let appropriation = f.funds_row(FundsLine::Appropriation).unwrap();
     assert_eq!(appropriation.executed.as_ref().unwrap().raw, "1,140,000.00");
 }
+
+/// A national-family form as the generic engine reads it.
+const NATIONAL: &str = "项目支出绩效自评表
+(2022年度)
+项目名称\t道路养护
+主管部门\t某县交通运输局\t实施单位\t某县公路站
+项目资金(万元)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分
+\t年度资金总额\t100\t80\t60\t10\t75%\t7.5
+一级指标\t二级指标\t三级指标\t年度指标值\t全年完成值\t分值\t得分
+产出指标\t数量指标\t养护里程\t≥100公里\t80公里\t90\t72
+总分\t\t\t100\t79.5
+";
+
+#[test]
+fn a_header_whose_characters_a_text_layer_reordered_is_read_and_noted() {
+    let doc = read_document(&NATIONAL.replace("全年完成值", "年成值全完值"));
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert_eq!(f.indicators[0].actual.as_ref().unwrap().text, "80公里");
+    assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
+    let repair = f
+        .repairs
+        .iter()
+        .find(|r| r.action.starts_with("damaged_header"));
+    assert!(repair
+        .is_some_and(|r| r.action.contains("年成值全完值") && r.action.contains("全年完成值")));
+    // A header with a misread character is another word: left, never guessed.
+    let doc = read_document(&NATIONAL.replace("全年完成值", "全年决成值"));
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert_eq!(f.indicators[0].actual, None);
+    assert!(f.unmapped.iter().any(|u| u.text == "80公里"));
+    assert!(f.repairs.is_empty());
+}
+
+#[test]
+fn pinyin_readings_after_characters_are_removed_and_noted() {
+    let annotated = NATIONAL
+        .replace("项目支出绩效自评表", "項(xiàng)目支出績(jī)效自評(píng)表")
+        .replace("道路养护", "道路養(yǎng)護(hù)");
+    let doc = read_document(&annotated);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert_eq!(f.project_name.as_deref(), Some("道路養護"));
+    assert_eq!(f.indicators.len(), 1);
+    assert!(doc
+        .repairs
+        .iter()
+        .any(|r| r.contains("pinyin_readings") && r.contains("5")));
+}
+
+#[test]
+fn a_row_label_on_the_header_line_labels_the_first_row() {
+    let lifted = NATIONAL
+        .replace(
+            "项目资金(万元)\t\t年初预算数",
+            "项目资金(万元)\t年度资金总额\t年初预算数",
+        )
+        .replace("\t年度资金总额\t100", "\t\t100");
+    let doc = read_document(&lifted);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    let total = f.funds_row(FundsLine::Total).unwrap();
+    assert_eq!(total.label.as_deref(), Some("年度资金总额"));
+    assert_eq!(total.executed.as_ref().unwrap().raw, "60");
+    assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
+}

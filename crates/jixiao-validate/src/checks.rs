@@ -17,7 +17,7 @@ pub const CHECKS: &[(&str, &str)] = &[
         "funds.rate",
         "执行率 = 全年执行数 ÷ 全年预算数 on every funds row that prints a rate (a rate printed over a zero budget is an error)",
     ),
-    ("funds.score", "资金得分 = 分值 × 执行率, capped at 分值"),
+    ("funds.score", "资金得分 = 分值 × 执行率, capped at 分值 (or the row that stands for it, a rubric's 预算执行率)"),
     ("score.exceeds_weight", "no 得分 above its own 分值 (funds row and every indicator)"),
     ("total.weight", "Σ 分值 of the funds row and all indicators = the 分值 printed on the 总分/合计 row"),
     ("total.score", "总分 = 资金得分 + Σ indicator 得分"),
@@ -287,12 +287,30 @@ fn check_funds_rate(cx: &mut Ctx, form: &SelfEvaluation) {
     }
 }
 
+/// The funds score with its weight and field: the funds row's own, else
+/// the indicator the form's family scores by the funds rate (a rubric row
+/// 预算执行率).
+fn funds_score_of(form: &SelfEvaluation) -> Option<(&Num, &Num, String)> {
+    let row = form.funds_row(FundsLine::Total)?;
+    if let Some(score) = &row.score {
+        let weight = row.weight.as_ref().or(form.funds_weight.as_ref())?;
+        return Some((weight, score, "funds.total.score".into()));
+    }
+    let i = form.rules.funds_score_indicator?;
+    let ind = form.indicators.get(i)?;
+    Some((
+        ind.weight.as_ref()?,
+        ind.score.as_ref()?,
+        format!("indicators[{i}].score"),
+    ))
+}
+
 fn check_funds_score(cx: &mut Ctx, form: &SelfEvaluation) {
     let Some(row) = form.funds_row(FundsLine::Total) else {
         return;
     };
-    let weight = row.weight.as_ref().or(form.funds_weight.as_ref());
-    let (Some(weight), Some(rate), Some(score)) = (weight, &row.execution_rate, &row.score) else {
+    let (Some((weight, score, field)), Some(rate)) = (funds_score_of(form), &row.execution_rate)
+    else {
         return;
     };
     let hundred = Decimal::ONE_HUNDRED;
@@ -301,7 +319,7 @@ fn check_funds_score(cx: &mut Ctx, form: &SelfEvaluation) {
     cx.score = true;
     cx.judge(
         "funds.score",
-        "funds.total.score".into(),
+        field,
         "资金得分",
         score,
         exact,

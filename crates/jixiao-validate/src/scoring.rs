@@ -4,7 +4,7 @@
 
 use crate::checks::{loc, Ctx};
 use crate::compare::round;
-use crate::{Finding, Severity};
+use crate::{Explanation, Finding, Severity};
 use jixiao_extract::{Indicator, IndicatorGroup, Location, Num, SelfEvaluation};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -193,26 +193,70 @@ fn weighted(cx: &mut Ctx, i: usize, ind: &Indicator) {
     );
 }
 
+/// Whether an indicator met its target. Numbers compare by the target's
+/// direction; where neither value is a plain number, the same text with a
+/// figure in it (`2021年12月完成` for `2021年12月完成`) is met. `None` where
+/// the two cannot be compared.
+fn met(ind: &Indicator, lower_better: bool) -> Option<bool> {
+    let (t, a) = (ind.target.as_ref()?, ind.actual.as_ref()?);
+    match (t.number, a.number) {
+        (Some(tn), Some(an)) => {
+            if t.unit.is_some() && a.unit.is_some() && t.unit != a.unit {
+                return None;
+            }
+            Some(if lower_better { an <= tn } else { an >= tn })
+        }
+        _ => {
+            let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            let same = squeeze(&t.text) == squeeze(&a.text);
+            (same && t.text.chars().any(|c| c.is_ascii_digit())).then_some(true)
+        }
+    }
+}
+
 /// What the national rule gives: full weight when the target is met, else
 /// weight × completion; `None` where target and actual are not comparable.
 fn rule_score(ind: &Indicator, weight: Decimal) -> Option<Decimal> {
-    let (t, a) = (ind.target.as_ref()?, ind.actual.as_ref()?);
-    let (tn, an) = (t.number?, a.number?);
-    if t.unit.is_some() && a.unit.is_some() && t.unit != a.unit {
-        return None;
-    }
-    let lower_better = matches!(t.comparator.as_deref(), Some("≤" | "<"))
+    let lower_better = ind
+        .target
+        .as_ref()
+        .is_some_and(|t| matches!(t.comparator.as_deref(), Some("≤" | "<")))
         || ind.nature.as_deref().is_some_and(|n| n.contains("反向"));
-    let met = if lower_better { an <= tn } else { an >= tn };
-    if met {
+    if met(ind, lower_better)? {
         return Some(weight);
     }
+    let (tn, an) = (ind.target.as_ref()?.number?, ind.actual.as_ref()?.number?);
     let ratio = if lower_better {
         (!an.is_zero()).then(|| tn / an)?
     } else {
         (!tn.is_zero()).then(|| an / tn)?
     };
     Some((weight * ratio).min(weight))
+}
+
+/// How a printed score relates to the rule's: the same, the rule's rounded
+/// to the printed decimals (an `info`: rounding to nearest explains it),
+/// cut off or rounded up (a `warning` that says which), or neither.
+fn rule_verdict(
+    printed: Decimal,
+    exact: Decimal,
+    scale: u32,
+) -> Option<(Severity, Option<Explanation>)> {
+    if printed == exact {
+        return None;
+    }
+    if printed == round(exact, scale) {
+        return Some((Severity::Info, Some(Explanation::Rounding)));
+    }
+    let down = exact.round_dp_with_strategy(scale, RoundingStrategy::ToZero);
+    let up = exact.round_dp_with_strategy(scale, RoundingStrategy::AwayFromZero);
+    if printed == down {
+        return Some((Severity::Warning, Some(Explanation::Truncation)));
+    }
+    if printed == up {
+        return Some((Severity::Warning, Some(Explanation::RoundedUp)));
+    }
+    Some((Severity::Warning, None))
 }
 
 fn rule(cx: &mut Ctx, i: usize, ind: &Indicator) {
@@ -222,34 +266,34 @@ fn rule(cx: &mut Ctx, i: usize, ind: &Indicator) {
     let Some(exact) = rule_score(ind, w.value) else {
         return;
     };
-    let k = s.scale;
-    let candidates = [
-        round(exact, k),
-        exact.round_dp_with_strategy(k, RoundingStrategy::ToZero),
-        exact.round_dp_with_strategy(k, RoundingStrategy::AwayFromZero),
-    ];
-    if candidates.contains(&s.value) {
+    let Some((severity, explained_by)) = rule_verdict(s.value, exact, s.scale) else {
         return;
-    }
+    };
+    let why = match explained_by {
+        Some(Explanation::Rounding) => " The printed score is the rule's rounded to its decimals.",
+        Some(Explanation::Truncation) => " The printed score fits only if the rule's is cut off.",
+        Some(Explanation::RoundedUp) => " The printed score fits only if the rule's is rounded up.",
+        _ => "",
+    };
     cx.out.push(Finding {
         check: "indicator.rule",
-        severity: Severity::Warning,
+        severity,
         form: cx.index,
         field: format!("indicators[{i}].score"),
         printed: Some(s.value.to_string()),
-        computed: Some(round(exact, k).to_string()),
+        computed: Some(round(exact, s.scale + 2).normalize().to_string()),
         location: loc(s),
         inputs: vec![loc(w)],
         message: format!(
-            "{} scores {} of {}; the national rule (target met → full 分值, else 分值 × completion) gives {} for 目标 {} and 实际 {}. Provinces apply the rule differently, so this is a warning.",
+            "{} scores {} of {}; the national rule (target met → full 分值, else 分值 × completion) gives {} for 目标 {} and 实际 {}.{why} Provinces apply the rule differently, so this is at most a warning.",
             ind.name.as_deref().unwrap_or("this indicator"),
             s.raw.trim(),
             w.raw.trim(),
-            round(exact, k),
+            round(exact, s.scale + 2).normalize(),
             ind.target.as_ref().map_or("", |t| t.text.as_str()),
             ind.actual.as_ref().map_or("", |a| a.text.as_str()),
         ),
-        explained_by: None,
+        explained_by,
     });
 }
 

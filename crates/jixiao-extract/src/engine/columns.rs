@@ -6,7 +6,7 @@
 //! keeps its text: cells under it are listed as unmapped, never guessed.
 
 use super::template::Vocabulary;
-use super::words::meaning;
+use super::words::{damaged_meaning, meaning};
 use crate::rows::Row;
 
 /// What a column of a block holds.
@@ -24,6 +24,9 @@ pub(crate) struct Columns {
     pub cols: Vec<(usize, Meaning)>,
     /// The source lines of the header.
     pub lines: Vec<usize>,
+    /// Header cells read as a word their characters reorder (the damaged
+    /// header repair): column, printed text, the word.
+    pub damaged: Vec<(usize, String, String)>,
 }
 
 impl Columns {
@@ -57,6 +60,7 @@ pub(crate) fn read_header(row: &Row, vocab: &Vocabulary, skip: &dyn Fn(&str) -> 
     let cells: Vec<_> = row.cells.iter().filter(|c| !skip(&c.text)).collect();
     // Each column with its meaning and how strongly its header names it.
     let mut cols: Vec<(usize, Meaning, usize)> = Vec::with_capacity(cells.len());
+    let mut damaged = Vec::new();
     let mut i = 0;
     while i < cells.len() {
         let c = cells[i];
@@ -79,13 +83,25 @@ pub(crate) fn read_header(row: &Row, vocab: &Vocabulary, skip: &dyn Fn(&str) -> 
                 continue;
             }
         }
-        cols.push((c.column, Meaning::Unknown(c.text.clone()), 0));
+        // A header whose characters the text layer reordered.
+        match damaged_meaning(&c.text, vocab) {
+            Some((m, word)) => {
+                damaged.push((c.column, c.text.clone(), word.to_string()));
+                cols.push((c.column, Meaning::Field(m.to_string()), 1));
+            }
+            None => cols.push((c.column, Meaning::Unknown(c.text.clone()), 0)),
+        }
         i += 1;
     }
     keep_best_of_each(&mut cols, row);
+    damaged.retain(|(c, ..)| {
+        cols.iter()
+            .any(|(k, m, _)| k == c && matches!(m, Meaning::Field(_)))
+    });
     Columns {
         cols: cols.into_iter().map(|(c, m, _)| (c, m)).collect(),
         lines: vec![row.line],
+        damaged,
     }
 }
 

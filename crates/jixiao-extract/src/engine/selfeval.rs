@@ -72,6 +72,7 @@ pub(crate) fn read(rows: &[Row], t: &Template) -> SelfEvaluation {
         indicator_rule: t.scoring.indicator_rule,
         parent_rows_sum: t.scoring.parent_rows_sum,
         weighted_score: t.scoring.weighted_score,
+        funds_score_indicator: None,
     };
     let b = find_blocks(rows, t);
     let ends = [b.funds, b.goals, b.indicators];
@@ -96,7 +97,25 @@ pub(crate) fn read(rows: &[Row], t: &Template) -> SelfEvaluation {
     }
     r.find_unit(rows);
     r.finish(rows, b);
+    r.form.rules.funds_score_indicator = funds_score_indicator(&r.form, t);
     r.form
+}
+
+/// The indicator that stands for the funds score where the funds block
+/// prints none: the one row the template names (a rubric's 预算执行率).
+fn funds_score_indicator(form: &SelfEvaluation, t: &Template) -> Option<usize> {
+    let words = &t.scoring.funds_score_row;
+    let total = form.funds_row(FundsLine::Total)?;
+    if words.is_empty() || total.score.is_some() || total.execution_rate.is_none() {
+        return None;
+    }
+    let mut named = form.indicators.iter().enumerate().filter(|(_, i)| {
+        i.name.as_deref().is_some_and(|n| any(n, words)) && i.weight.is_some() && i.score.is_some()
+    });
+    match (named.next(), named.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
 }
 
 /// Finds the header rows of the funds block and the indicator table and the
@@ -397,9 +416,36 @@ impl Reader<'_> {
             .iter()
             .find(|(_, m)| matches!(m, Meaning::Field(_)))
             .map_or(usize::MAX, |(c, _)| *c);
+        let before = self.form.funds.len();
         for row in &rows[start..] {
             self.read_funds_row(row, &cols, first_value);
         }
+        self.label_on_header_line(&rows[0], first_value, before);
+    }
+
+    /// A row label printed on the header line, left of the value columns
+    /// (`项目资金 | 年度资金总额 | 年初预算数 …`, the label cell of a first row
+    /// that a flattened page lifted onto the line above): it labels the
+    /// block's first row when that row prints no label of its own.
+    fn label_on_header_line(&mut self, header: &Row, first_value: usize, first: usize) {
+        let t = self.t;
+        let Some(cell) = header.cells.iter().find(|c| {
+            c.column < first_value
+                && !self.taken.contains(&(header.line, c.column))
+                && meaning(&c.text, &t.funds.rows).is_some()
+        }) else {
+            return;
+        };
+        let Some(row) = self.form.funds.get_mut(first).filter(|r| r.label.is_none()) else {
+            return;
+        };
+        let role = meaning(&cell.text, &t.funds.rows).and_then(|(m, _)| FundsLine::from_key(m));
+        row.label = Some(cell.text.trim().to_string());
+        if let Some(role) = role {
+            row.row = role;
+        }
+        self.why.remove(&(header.line, cell.column));
+        self.take(header, cell);
     }
 
     /// A header column under which the rows print their labels (总额,
@@ -440,6 +486,15 @@ impl Reader<'_> {
 
     /// Every header row's cells, taken or left with why.
     fn take_headers(&mut self, rows: &[Row], cols: &Columns, block: &str) {
+        for (column, printed, word) in &cols.damaged {
+            self.form.repairs.push(Repair {
+                line: cols.lines[0],
+                action: format!(
+                    "damaged_header: the {block} header {printed} (column {column}) is read as {word}, its characters in another order"
+                ),
+                affects_numbers: false,
+            });
+        }
         for line in &cols.lines {
             if let Some(row) = rows.iter().find(|r| r.line == *line) {
                 self.take_header(row, cols, block);
@@ -544,7 +599,14 @@ impl Reader<'_> {
         for cell in &row.cells {
             let short = cell.text.chars().count() <= 16;
             let text = !matches!(read_number(&cell.text), NumberCell::Number { .. });
-            if cell.column < first_value {
+            if cell.column < first_value && !text {
+                // A number left of every value column heads no column.
+                self.leave(
+                    row,
+                    cell,
+                    "a number left of the funds block's value columns",
+                );
+            } else if cell.column < first_value {
                 if !self.block_label(row, cell, "funds") {
                     label.push(cell);
                 }

@@ -135,6 +135,10 @@ pub struct Scoring {
     /// 折算得分 = 得分 × 权重占比%.
     #[serde(default)]
     pub weighted_score: bool,
+    /// Names of the indicator that is the funds score where the funds block
+    /// prints none (a rubric row 预算执行率 scored 分值 × 执行率).
+    #[serde(default)]
+    pub funds_score_row: Vec<String>,
 }
 
 /// One template file as written.

@@ -191,6 +191,50 @@ pub(crate) fn meaning<'v>(text: &str, vocab: &'v Vocabulary) -> Option<(&'v str,
     vocab.matcher().best(&key)
 }
 
+/// Whether `key` is `word` as a damaged text layer prints it: its
+/// characters in another order, with at most one stray (`年成值全完值` for
+/// 全年完成值, `考值参分` for 参考分值: a narrow cell's two lines interleaved
+/// by the extraction). A misread character is not accepted: 决算 and 预算
+/// differ by one. Words under four characters are too short to tell.
+fn damaged_form_of(key: &[char], word: &[char]) -> bool {
+    if word.len() < 4 || (key.len() != word.len() && key.len() != word.len() + 1) {
+        return false;
+    }
+    let mut left: Vec<char> = key.to_vec();
+    for c in word {
+        match left.iter().position(|k| k == c) {
+            Some(i) => {
+                left.swap_remove(i);
+            }
+            None => return false,
+        }
+    }
+    true
+}
+
+/// For a label no word matches: the meaning whose word the label is a
+/// damaged form of (see [`damaged_form_of`]), with that word, when exactly
+/// one meaning has such a word.
+pub(crate) fn damaged_meaning<'v>(text: &str, vocab: &'v Vocabulary) -> Option<(&'v str, &'v str)> {
+    let key: Vec<char> = label_key(text).chars().collect();
+    if key.len() < 4 || key.len() > 12 {
+        return None;
+    }
+    let mut found: Option<(&str, &str)> = None;
+    for (m, words) in vocab.words() {
+        let word = words.iter().find(|w| {
+            let w: Vec<char> = w.trim_start_matches('=').chars().collect();
+            damaged_form_of(&key, &w)
+        });
+        match (word, found) {
+            (Some(_), Some((f, _))) if f != m => return None,
+            (Some(w), None) => found = Some((m, w.trim_start_matches('='))),
+            _ => {}
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +289,33 @@ mod tests {
                 .0,
             "score"
         );
+    }
+
+    #[test]
+    fn damaged_headers_are_told_only_when_one_meaning_fits() {
+        let words: std::collections::BTreeMap<String, Vec<String>> = [
+            ("actual", vec!["全年完成值"]),
+            ("initial_budget", vec!["年初预算数"]),
+            ("executed", vec!["全年执行数"]),
+            ("weight", vec!["参考分值"]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+        .collect();
+        let v = Vocabulary::from(words);
+        assert_eq!(
+            damaged_meaning("年成值全完值", &v),
+            Some(("actual", "全年完成值"))
+        );
+        assert_eq!(
+            damaged_meaning("考值参分", &v),
+            Some(("weight", "参考分值"))
+        );
+        // A misread character may be another word, two strays are more
+        // than a reordering, and short labels are never guessed.
+        assert_eq!(damaged_meaning("年初决算数", &v), None);
+        assert_eq!(damaged_meaning("年初预算数额外", &v), None);
+        assert_eq!(damaged_meaning("执行数", &v), None);
     }
 
     #[test]
