@@ -182,14 +182,23 @@ fn indicator_facts(t: &mut Tally, e: &Value, r: &SelfEvaluation) {
             .enumerate()
             .find(|(i, g)| !used[*i] && same_text(name, g.name.as_deref()));
         t.fact(hit.is_some(), || format!("indicator {name}"));
-        let Some((i, g)) = hit else { continue };
-        used[i] = true;
+        // An indicator not found misses each of its facts.
+        let g = hit.map(|(i, g)| {
+            used[i] = true;
+            g
+        });
         let text = |k: &str| ind[k].as_str();
         for (k, got) in [
-            ("level1", g.level1.as_deref()),
-            ("level2", g.level2.as_deref()),
-            ("target", g.target.as_ref().map(|m| m.text.as_str())),
-            ("actual", g.actual.as_ref().map(|m| m.text.as_str())),
+            ("level1", g.and_then(|g| g.level1.as_deref())),
+            ("level2", g.and_then(|g| g.level2.as_deref())),
+            (
+                "target",
+                g.and_then(|g| g.target.as_ref()).map(|m| m.text.as_str()),
+            ),
+            (
+                "actual",
+                g.and_then(|g| g.actual.as_ref()).map(|m| m.text.as_str()),
+            ),
         ] {
             if let Some(v) = text(k) {
                 t.fact(same_text(v, got), || {
@@ -197,7 +206,10 @@ fn indicator_facts(t: &mut Tally, e: &Value, r: &SelfEvaluation) {
                 });
             }
         }
-        for (k, got) in [("weight", g.weight.as_ref()), ("score", g.score.as_ref())] {
+        for (k, got) in [
+            ("weight", g.and_then(|g| g.weight.as_ref())),
+            ("score", g.and_then(|g| g.score.as_ref())),
+        ] {
             if let Some(v) = text(k).filter(|v| jixiao_extract::read_number(v) != NumberCell::Empty)
             {
                 t.fact(same_number(v, got), || format!("{name} {k} {v}"));

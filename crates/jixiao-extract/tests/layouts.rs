@@ -217,3 +217,82 @@ fn a_row_label_on_the_header_line_labels_the_first_row() {
     assert_eq!(total.executed.as_ref().unwrap().raw, "60");
     assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
 }
+
+#[test]
+fn rows_one_column_right_of_their_header_are_read_under_it() {
+    // The block label printed down the side ran together with 一级指标
+    // into a cell no word names.
+    let text = "项目支出绩效自评表
+(2022年度)
+项目名称\t道路养护
+一级指标\t二级指标\t三级指标\t年初目标值\t实际完成值\t得分
+\t产出指标\t数量指标\t养护里程\t100公里\t100公里\t50
+\t\t时效指标\t完工时间\t12月\t12月\t40
+\t满意度指标\t满意度\t群众满意度\t90%\t95%\t10
+";
+    let text = text.replacen("一级指标\t", "目80效一级标绩指\t", 1);
+    let doc = read_document(&text);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert_eq!(f.indicators.len(), 3, "{:?}", f.unmapped);
+    assert_eq!(f.indicators[1].level1.as_deref(), Some("产出指标"));
+    assert_eq!(f.indicators[1].name.as_deref(), Some("完工时间"));
+    assert_eq!(f.indicators[2].score.as_ref().unwrap().raw, "10");
+    assert!(f
+        .repairs
+        .iter()
+        .any(|r| r.action.starts_with("header_offset")));
+    // Rows under their header as printed need no repair.
+    let aligned = text.replace("\n\t", "\n");
+    let doc = read_document(&aligned);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert!(f
+        .repairs
+        .iter()
+        .all(|r| !r.action.starts_with("header_offset")));
+}
+
+#[test]
+fn a_second_header_row_of_spanned_cells_is_laid_out_under_them() {
+    // As an HTML table exports: the second header row holds only the cells
+    // under 预期指标值 and 自评得分, packed to the left.
+    let text = "预算项目绩效自评表
+一级指标\t二级指标\t三级指标\t预期指标值\t实际完成值\t自评得分
+符号\t单位\t单项指标得分\t权重占比(%)\t折算得分
+产出指标\t数量指标\t覆盖率\t>=\t98\t%\t100%\t25.00\t25.00\t6.25
+效益指标\t社会效益指标\t发放率\t>=\t75\t%\t100%\t30.00\t30.00\t9.00
+";
+    let doc = read_document(text);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    let i = &f.indicators[0];
+    assert_eq!(i.target.as_ref().unwrap().text, "98");
+    assert_eq!(i.actual.as_ref().unwrap().text, "100%");
+    assert_eq!(i.score.as_ref().unwrap().raw, "25.00");
+    assert_eq!(i.weight_share.as_ref().unwrap().raw, "25.00");
+    assert_eq!(i.weighted_score.as_ref().unwrap().raw, "6.25");
+    assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
+    assert!(f
+        .repairs
+        .iter()
+        .any(|r| r.action.starts_with("header_spans")));
+}
+
+#[test]
+fn a_funds_block_of_label_value_pairs_with_side_by_side_sources() {
+    let text = "项目绩效自评表
+项目名称\t服务贸易
+实际到位资金(万元)\t\t398.88\t实际使用情况(万元)\t395.86
+其中:\t中央财政\t0
+\t省财政\t398.88
+一级指标\t二级指标\t三级指标\t分值\t得分
+产出指标\t数量指标\t项目数\t100\t100
+总分\t\t\t100\t100
+";
+    let doc = read_document(text);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    let total = f.funds_row(FundsLine::Total).unwrap();
+    assert_eq!(total.received.as_ref().unwrap().raw, "398.88");
+    assert_eq!(total.executed.as_ref().unwrap().raw, "395.86");
+    let central = f.funds_row(FundsLine::Central).unwrap();
+    assert_eq!(central.received.as_ref().unwrap().raw, "0");
+    assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
+}

@@ -7,7 +7,9 @@
 
 use super::template::Vocabulary;
 use super::words::{damaged_meaning, meaning};
+use crate::number::{read_number, NumberCell};
 use crate::rows::Row;
+use std::collections::BTreeMap;
 
 /// What a column of a block holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,9 @@ pub(crate) struct Columns {
     /// Header cells read as a word their characters reorder (the damaged
     /// header repair): column, printed text, the word.
     pub damaged: Vec<(usize, String, String)>,
+    /// The second header row was laid out under the spanning cells of the
+    /// first (the header_spans repair).
+    pub laid_out: bool,
 }
 
 impl Columns {
@@ -102,6 +107,7 @@ pub(crate) fn read_header(row: &Row, vocab: &Vocabulary, skip: &dyn Fn(&str) -> 
         cols: cols.into_iter().map(|(c, m, _)| (c, m)).collect(),
         lines: vec![row.line],
         damaged,
+        laid_out: false,
     }
 }
 
@@ -166,4 +172,135 @@ pub(crate) fn header_score(row: &Row, vocab: &Vocabulary) -> usize {
         .iter()
         .filter(|c| c.text.chars().count() <= 24 && meaning(&c.text, vocab).is_some())
         .count()
+}
+
+/// The header moved one column right, where the block's rows say it must
+/// be: every row that ends in a number ends one column beyond the header's
+/// last, and none prints a cell in the header's first column (a merged label
+/// column, `绩效指标` printed down the side, whose header cell the text layer
+/// ran together with the first column's). The header's first cell then names
+/// the column the rows print their 一级 names in, when the header has a 二级
+/// column right after it and no 一级 column.
+pub(crate) fn shifted_right(cols: &Columns, rows: &[Row]) -> Option<Columns> {
+    let first = cols.cols.first()?.0;
+    let last = cols.cols.last()?.0;
+    let ending: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.cells.len() >= 3)
+        .filter(|r| {
+            r.cells
+                .last()
+                .is_some_and(|c| matches!(read_number(&c.text), NumberCell::Number { .. }))
+        })
+        .collect();
+    let beyond = ending
+        .iter()
+        .filter(|r| r.cells.last().is_some_and(|c| c.column == last + 1))
+        .count();
+    let uses_first = rows
+        .iter()
+        .filter(|r| r.cells.len() >= 3)
+        .any(|r| r.cells.iter().any(|c| c.column <= first));
+    if ending.len() < 2 || beyond != ending.len() || uses_first {
+        return None;
+    }
+    let mut out = cols.clone();
+    out.cols.iter_mut().for_each(|(c, _)| *c += 1);
+    let has = |f: &str| out.of(f).is_some();
+    if !has("level1") && out.of("level2") == Some(first + 2) {
+        if let Some(slot) = out.cols.iter_mut().find(|(c, _)| *c == first + 1) {
+            if matches!(slot.1, Meaning::Unknown(_)) {
+                slot.1 = Meaning::Field("level1".into());
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A second header row that prints only the cells under the first row's
+/// spanning cells, packed to the left (a table exported from HTML, where
+/// the cells of the first row that span both rows are absent from the
+/// second): `一级 … 预期指标值 … 自评得分` over `符号 · 单位 · 单项指标得分 ·
+/// 权重占比 · 折算得分`. `spans` names, per field of a spanning cell, the
+/// columns under it in printed order (`target` → direction · target ·
+/// measure_unit). Each lower cell goes under the first upper cell, left to
+/// right, whose span holds its meaning; the layout is taken only when the
+/// upper row's columns are contiguous and the widths it gives add up to
+/// the columns the data rows print.
+pub(crate) fn laid_out_under_spans(
+    top: &Columns,
+    second: &Row,
+    data: &[Row],
+    vocab: &Vocabulary,
+    spans: &BTreeMap<String, Vec<String>>,
+) -> Option<Columns> {
+    let first = top.cols.first()?.0;
+    let contiguous = top
+        .cols
+        .iter()
+        .enumerate()
+        .all(|(i, (c, _))| *c == first + i);
+    let width = data
+        .iter()
+        .filter(|r| r.cells.len() >= 3)
+        .map(|r| r.cells.last().map_or(0, |c| c.column))
+        .max()?;
+    if spans.is_empty() || !contiguous || width <= top.cols.last()?.0 {
+        return None;
+    }
+    let lower: Vec<String> = second
+        .cells
+        .iter()
+        .map(|c| meaning(&c.text, vocab).map(|(m, _)| m.to_string()))
+        .collect::<Option<_>>()?;
+    // The lower cells under each upper column, in order.
+    let mut under: Vec<Vec<&str>> = vec![Vec::new(); top.cols.len()];
+    let mut at = 0;
+    for sub in &lower {
+        let parent = (at..top.cols.len()).find(|&i| match &top.cols[i].1 {
+            Meaning::Field(f) => spans.get(f).is_some_and(|s| s.contains(sub)),
+            Meaning::Unknown(_) => false,
+        })?;
+        under[parent].push(sub);
+        at = parent;
+    }
+    let mut cols = Vec::new();
+    for ((_, m), subs) in top.cols.iter().zip(&under) {
+        let Meaning::Field(f) = m else {
+            cols.push(m.clone());
+            continue;
+        };
+        if subs.is_empty() {
+            cols.push(m.clone());
+            continue;
+        }
+        let layout: Vec<&String> = spans[f]
+            .iter()
+            .filter(|s| *s == f || subs.contains(&s.as_str()))
+            .collect();
+        let in_order = layout
+            .iter()
+            .filter(|s| *s != &f || subs.contains(&f.as_str()))
+            .map(|s| s.as_str())
+            .eq(subs.iter().copied());
+        if !in_order {
+            return None;
+        }
+        cols.extend(layout.into_iter().map(|s| Meaning::Field(s.clone())));
+    }
+    if first + cols.len() != width + 1 {
+        return None;
+    }
+    let mut lines = top.lines.clone();
+    lines.push(second.line);
+    Some(Columns {
+        cols: cols
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| (first + i, m))
+            .collect(),
+        lines,
+        damaged: top.damaged.clone(),
+        laid_out: true,
+    })
 }

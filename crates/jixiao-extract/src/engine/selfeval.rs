@@ -3,14 +3,17 @@
 //! one template. Nothing here names a province or a document; what varies
 //! between families is in the template.
 
-use super::columns::{header_score, join_second_row, read_header, Columns, Meaning};
+use super::columns::{
+    header_score, join_second_row, laid_out_under_spans, read_header, shifted_right, Columns,
+    Meaning,
+};
 use super::template::Template;
 use super::words::{any, label_key, meaning, plain};
 use crate::model::*;
 use crate::number::{normalize_digits, num_at, read_measure, read_number, Num, NumberCell};
 use crate::rows::{Cell, Row};
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// A block's header row, with a second header row under it joined when
@@ -22,10 +25,18 @@ fn block_header(
     vocab: &super::template::Vocabulary,
     labels: &[String],
     second_min: usize,
+    spans: &BTreeMap<String, Vec<String>>,
 ) -> (Columns, usize) {
-    let mut cols = read_header(&rows[0], vocab, &|s| any(s, labels));
+    // A block label opens the row, or names no column: `资金执行情况` after
+    // `二、预算执行情况` is a column of the block it labels.
+    let opening = rows[0].cells.first().map_or("", |c| c.text.as_str());
+    let is_label = |s: &str| any(s, labels) && (s == opening || meaning(s, vocab).is_none());
+    let mut cols = read_header(&rows[0], vocab, &is_label);
     match rows.get(1) {
         Some(second) if !has_numbers(second) && header_score(second, vocab) >= second_min => {
+            if let Some(laid) = laid_out_under_spans(&cols, second, &rows[2..], vocab, spans) {
+                return (laid, 2);
+            }
             join_second_row(&mut cols, &rows[0], second, vocab);
             (cols, 2)
         }
@@ -149,7 +160,8 @@ fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
                 matches!(meaning(&c.text, &t.funds.columns), Some((m, _)) if ["initial_budget", "adjusted_budget", "executed", "received"].contains(&m))
             })
             .count();
-        if b.funds.is_none() && funds >= 2 && amounts >= 1 && !has_numbers(row) {
+        let header = funds >= 2 && amounts >= 1 && !has_numbers(row);
+        if b.funds.is_none() && (header || pairs_header(row, &t.funds.columns).is_some()) {
             b.funds = Some(i);
             continue;
         }
@@ -161,6 +173,33 @@ fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
         }
     }
     b
+}
+
+/// A funds block that prints its columns as label/value pairs on its first
+/// row (`实际到位资金(万元) 398.88 实际使用情况(万元) 395.86`): the columns,
+/// placed at their values, when at least two labels name a column.
+fn pairs_header(row: &Row, vocab: &super::template::Vocabulary) -> Option<Columns> {
+    let is_number = |c: &Cell| matches!(read_number(&c.text), NumberCell::Number { .. });
+    let mut cols = Vec::new();
+    for pair in row.cells.windows(2) {
+        if is_number(&pair[0]) || !is_number(&pair[1]) || pair[0].text.chars().count() > 16 {
+            continue;
+        }
+        let m = match meaning(&pair[0].text, vocab) {
+            Some((m, _)) => Meaning::Field(m.to_string()),
+            None => Meaning::Unknown(pair[0].text.clone()),
+        };
+        cols.push((pair[1].column, m));
+    }
+    let known = cols
+        .iter()
+        .filter(|(_, m)| matches!(m, Meaning::Field(_)))
+        .count();
+    (known >= 2).then(|| Columns {
+        cols,
+        lines: vec![row.line],
+        ..Columns::default()
+    })
 }
 
 fn has_numbers(row: &Row) -> bool {
@@ -408,7 +447,13 @@ impl Reader<'_> {
     /// then one row per fund source.
     fn read_funds(&mut self, rows: &[Row]) {
         let t = self.t;
-        let (mut cols, start) = block_header(rows, &t.funds.columns, &t.funds.anchors, 1);
+        if has_numbers(&rows[0]) {
+            if let Some(cols) = pairs_header(&rows[0], &t.funds.columns) {
+                return self.read_funds_pairs(rows, &cols);
+            }
+        }
+        let none = BTreeMap::new();
+        let (mut cols, start) = block_header(rows, &t.funds.columns, &t.funds.anchors, 1, &none);
         self.label_columns(&mut cols, &rows[start..]);
         self.take_headers(rows, &cols, "funds");
         let first_value = cols
@@ -421,6 +466,26 @@ impl Reader<'_> {
             self.read_funds_row(row, &cols, first_value);
         }
         self.label_on_header_line(&rows[0], first_value, before);
+    }
+
+    /// A funds block whose first row prints label/value pairs: that row is
+    /// the total (its labels name the columns), the rows under it are the
+    /// sources, their values aligned with the pairs' values.
+    fn read_funds_pairs(&mut self, rows: &[Row], cols: &Columns) {
+        let first_value = cols.cols[0].0;
+        let head = &rows[0];
+        let (labels, values): (Vec<&Cell>, Vec<&Cell>) = head
+            .cells
+            .iter()
+            .partition(|c| !matches!(read_number(&c.text), NumberCell::Number { .. }));
+        for cell in labels {
+            self.take(head, cell);
+        }
+        let total = Row::new(head.line, values.into_iter().cloned().collect(), false);
+        self.read_funds_row(&total, cols, first_value);
+        for row in &rows[1..] {
+            self.read_funds_row(row, cols, first_value);
+        }
     }
 
     /// A row label printed on the header line, left of the value columns
@@ -486,6 +551,15 @@ impl Reader<'_> {
 
     /// Every header row's cells, taken or left with why.
     fn take_headers(&mut self, rows: &[Row], cols: &Columns, block: &str) {
+        if cols.laid_out {
+            self.form.repairs.push(Repair {
+                line: cols.lines[0],
+                action: format!(
+                    "header_spans: the second {block} header row prints only the cells under the first row's spanning cells; they are laid out under those cells"
+                ),
+                affects_numbers: true,
+            });
+        }
         for (column, printed, word) in &cols.damaged {
             self.form.repairs.push(Repair {
                 line: cols.lines[0],
@@ -610,6 +684,12 @@ impl Reader<'_> {
                 if !self.block_label(row, cell, "funds") {
                     label.push(cell);
                 }
+            } else if short && text && label_key(&cell.text).is_empty() {
+                // `其中:` alone, before a source label of its own.
+                self.take(row, cell);
+            } else if text && label.iter().any(|l| l.key() == cell.key()) {
+                // The row's label again, over a second group of columns.
+                self.take(row, cell);
             } else if short && text && meaning(&cell.text, &t.funds.rows).is_some() {
                 if label.iter().all(|l| l.key() != cell.key()) {
                     label.push(cell);
@@ -633,12 +713,17 @@ impl Reader<'_> {
 
     fn read_funds_row(&mut self, row: &Row, cols: &Columns, first_value: usize) {
         let t = self.t;
-        let (label, values) = self.funds_cells(row, cols, first_value);
-        let text: String = label.iter().map(|c| c.text.as_str()).collect();
-        if any(&text, &t.funds.numbering) {
+        let numbering = row
+            .cells
+            .iter()
+            .take_while(|c| c.column < first_value)
+            .any(|c| any(&c.text, &t.funds.numbering));
+        if numbering {
             row.cells.iter().for_each(|c| self.leave(row, c, NUMBERING));
             return;
         }
+        let (label, values) = self.funds_cells(row, cols, first_value);
+        let text: String = label.iter().map(|c| c.text.as_str()).collect();
         let role = meaning(&text, &t.funds.rows).and_then(|(m, _)| FundsLine::from_key(m));
         let amounts = values.iter().any(|(c, _)| {
             matches!(read_number(&c.text), NumberCell::Number { .. })
@@ -748,6 +833,7 @@ impl Reader<'_> {
 }
 
 /// What one indicator-table row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RowKind {
     Footer,
     Grade,
@@ -795,18 +881,25 @@ impl Reader<'_> {
     fn read_indicators(&mut self, rows: &[Row]) {
         let t = self.t;
         let labels = &t.indicators.block_labels;
-        let (mut cols, start) = block_header(rows, &t.indicators.columns, labels, 2);
+        let spans = &t.indicators.spans;
+        let (mut cols, start) = block_header(rows, &t.indicators.columns, labels, 2, spans);
         level_weights(&mut cols);
         self.take_headers(rows, &cols, "indicators");
+        if let Some(shifted) = shifted_right(&cols, &rows[start..]) {
+            self.header_offset(&rows[0], &cols, &shifted);
+            cols = shifted;
+        }
         let mut levels = Levels::default();
         let mut footer = false;
         let mut closed = false;
         for row in &rows[start..] {
-            if footer {
+            let kind = self.kind_of(row, &cols);
+            // A note row (其他需要说明事项) may stand before the total row.
+            if footer && (closed || kind != RowKind::Total) {
                 self.read_footer(row);
                 continue;
             }
-            match self.kind_of(row, &cols) {
+            match kind {
                 RowKind::Footer => {
                     footer = true;
                     self.read_footer(row);
@@ -825,6 +918,27 @@ impl Reader<'_> {
                 "the table ends without a total row or a footer line, so its last group may be cut off".into(),
             );
         }
+    }
+
+    /// Notes the header_offset repair; the header's first cell, now naming
+    /// the 一级 column, is taken.
+    fn header_offset(&mut self, header: &Row, before: &Columns, after: &Columns) {
+        let first = before.cols[0].0;
+        let level1 = after.of("level1") == Some(first + 1) && before.of("level1").is_none();
+        if level1 {
+            if let Some(cell) = header.at(first) {
+                self.why.remove(&(header.line, first));
+                self.take(header, cell);
+            }
+        }
+        self.form.repairs.push(Repair {
+            line: header.line,
+            action: format!(
+                "header_offset: every row ends one column beyond the indicator header, so the header is read one column to the right{}",
+                if level1 { ", its first cell naming the 一级 column" } else { "" }
+            ),
+            affects_numbers: true,
+        });
     }
 
     /// A level cell: its name (weight stripped) and its group.

@@ -95,6 +95,11 @@ pub struct IndicatorVocab {
     /// Labels of the total row.
     #[serde(default)]
     pub total: Vec<String>,
+    /// Per field of a header cell that spans several columns, the fields of
+    /// the columns under it in printed order (`target` → direction · target
+    /// · measure_unit).
+    #[serde(default)]
+    pub spans: BTreeMap<String, Vec<String>>,
 }
 
 /// The grade.
@@ -322,6 +327,12 @@ fn merge(base: &Template, child: &Template) -> Template {
         &base.indicators.block_labels,
     );
     lists(&mut t.indicators.total, &base.indicators.total);
+    for (field, under) in &base.indicators.spans {
+        t.indicators
+            .spans
+            .entry(field.clone())
+            .or_insert_with(|| under.clone());
+    }
     lists(&mut t.grade.labels, &base.grade.labels);
     lists(&mut t.grade.values, &base.grade.values);
     lists(&mut t.footer.labels, &base.footer.labels);
