@@ -270,9 +270,8 @@ struct Output<'a> {
 fn write_csv(documents: &[DocumentReport], bytes: &[Vec<u8>], out: &Output) -> Result<(), String> {
     let mut archive = jixiao_archive::Archive::open(":memory:").map_err(|e| e.to_string())?;
     for (report, bytes) in documents.iter().zip(bytes) {
-        let json = serde_json::to_value(report).map_err(|e| e.to_string())?;
         archive
-            .ingest(bytes, &json)
+            .ingest(bytes, report)
             .map_err(|e| format!("{}: {e}", report.source))?;
     }
     let mut export = |table: &str, w: &mut dyn std::io::Write| {
@@ -442,18 +441,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                         println!("failed\t{}\t{}", report.source, why.unwrap_or(""));
                         continue;
                     };
-                    let json = match serde_json::to_value(&report) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            eprintln!(
-                                "jixiao: {}: cannot serialise the report: {e}",
-                                report.source
-                            );
-                            failed = true;
-                            continue;
-                        }
-                    };
-                    match archive.ingest(&bytes, &json) {
+                    match archive.ingest(&bytes, &report) {
                         Ok(outcome) => println!(
                             "{}\t{}\t{} forms\t{} findings{}",
                             match outcome {

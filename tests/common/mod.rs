@@ -23,10 +23,9 @@ pub fn counts(db: &str) -> Vec<(&'static str, i64)> {
     jixiao_archive::Archive::open(db).unwrap().counts().unwrap()
 }
 
-/// The JSON report of one file.
-pub fn report_of(path: &str) -> serde_json::Value {
-    let doc = jixiao_report::DocumentReport::new(path, jixiao_extract::read_file(Path::new(path)));
-    serde_json::to_value(&doc).unwrap()
+/// The report of one file.
+pub fn report_of(path: &str) -> jixiao_report::DocumentReport {
+    jixiao_report::DocumentReport::new(path, jixiao_extract::read_file(Path::new(path)))
 }
 
 /// The SQL blocks of the README that start with `-- example: NAME`.
@@ -59,12 +58,12 @@ pub fn assert_newer_extraction_replaces(db: &str) {
     assert_eq!(archive.ingest(&bytes, &report).unwrap(), Outcome::Unchanged);
     let before: HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
     let mut newer = report.clone();
-    newer["findings"] = serde_json::json!([]);
-    let extra = newer["forms"][0]["indicators"][0].clone();
-    newer["forms"][0]["indicators"]
-        .as_array_mut()
-        .unwrap()
-        .push(extra);
+    newer.findings.clear();
+    let jixiao_extract::Form::SelfEvaluation(first) = &mut newer.forms[0].form else {
+        panic!("003 opens with a self-evaluation");
+    };
+    let extra = first.indicators[0].clone();
+    first.indicators.push(extra);
     assert_eq!(archive.ingest(&bytes, &newer).unwrap(), Outcome::Replaced);
     let after: HashMap<_, _> = archive.counts().unwrap().into_iter().collect();
     assert_eq!(after["documents"], 1);

@@ -61,6 +61,12 @@ impl From<Option<String>> for Val {
     }
 }
 
+impl From<Option<&str>> for Val {
+    fn from(s: Option<&str>) -> Self {
+        Val::Text(s.map(str::to_string))
+    }
+}
+
 impl From<i64> for Val {
     fn from(i: i64) -> Self {
         Val::Int(Some(i))

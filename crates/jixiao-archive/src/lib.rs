@@ -17,14 +17,16 @@
 #![deny(missing_docs)]
 
 mod db;
+mod facts;
 pub mod project;
 
 pub use db::{Conn, Dialect, Table, Val};
+use facts::{form_facts, measure, money, name_of, plain, text, unit_names};
+use jixiao_model::{Form, MoneyUnit};
+use jixiao_report::{DocumentReport, FormReport};
 use rust_decimal::Decimal;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::str::FromStr;
 
 /// What can go wrong with an archive.
 #[derive(Debug, thiserror::Error)]
@@ -380,15 +382,21 @@ impl Archive {
         }
     }
 
-    /// Ingests one document's report (the JSON of a `DocumentReport`), read
-    /// from `bytes`, in one transaction.
-    pub fn ingest(&mut self, bytes: &[u8], report: &Value) -> Result<Outcome, ArchiveError> {
+    /// Ingests one document's report, read from `bytes`, in one
+    /// transaction.
+    pub fn ingest(
+        &mut self,
+        bytes: &[u8],
+        report: &DocumentReport,
+    ) -> Result<Outcome, ArchiveError> {
         let sha = hex(&Sha256::digest(bytes));
         // The same bytes under another name are the same document: the
         // name, wherever the report says it (errors name their file), does
         // not count.
-        let source = report["source"].as_str().unwrap_or("");
-        let mut text = report.to_string();
+        let source = report.source.as_str();
+        let mut text = serde_json::to_string(report).map_err(|e| {
+            ArchiveError::Invalid(format!("{source}: the report does not serialise: {e}"))
+        })?;
         if !source.is_empty() {
             text = text.replace(source, "");
         }
@@ -412,7 +420,7 @@ impl Archive {
         &mut self,
         sha: &str,
         report_sha: &str,
-        report: &Value,
+        report: &DocumentReport,
     ) -> Result<Outcome, ArchiveError> {
         let known = self.conn.query(
             "SELECT id, report_sha256 FROM documents WHERE sha256 = $1",
@@ -696,53 +704,14 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn int(v: &Value) -> Option<i64> {
-    v.as_i64()
-}
-
-/// Fen (分) per printed unit.
-fn fen_per(unit: Option<&str>) -> Option<Decimal> {
-    match unit {
-        Some("wan_yuan") => Some(Decimal::from(1_000_000)),
-        Some("yuan") => Some(Decimal::from(100)),
-        _ => None,
-    }
-}
-
-/// A printed number (`{"value": "4072.13", …}`) as its exact text and, for
-/// money, as integer fen when that is exact.
-fn number(v: &Value, unit: Option<&str>) -> (Option<String>, Option<i64>) {
-    let Some(value) = v.get("value").and_then(Value::as_str) else {
-        return (None, None);
-    };
-    let fen = Decimal::from_str(value)
-        .ok()
-        .zip(fen_per(unit))
-        .and_then(|(d, per)| d.checked_mul(per))
-        .filter(|d| d.fract().is_zero())
-        .and_then(|d| i64::try_from(d.normalize()).ok());
-    (Some(value.to_string()), fen)
-}
-
-fn plain(v: &Value) -> Option<String> {
-    v.get("value").and_then(Value::as_str).map(str::to_string)
-}
-
 /// Writes one document's rows.
 struct Ingest<'a> {
     conn: &'a mut dyn Conn,
-    report: &'a Value,
+    report: &'a DocumentReport,
 }
 
 impl<'a> Ingest<'a> {
-    fn new(conn: &'a mut dyn Conn, report: &'a Value) -> Self {
+    fn new(conn: &'a mut dyn Conn, report: &'a DocumentReport) -> Self {
         Ingest { conn, report }
     }
 
@@ -783,19 +752,15 @@ impl<'a> Ingest<'a> {
     }
 
     fn run(mut self, sha: &str, report_sha: &str) -> Result<(), ArchiveError> {
-        let empty = Vec::new();
-        let forms = self.report["forms"].as_array().unwrap_or(&empty);
-        let findings = self.report["findings"].as_array().unwrap_or(&empty);
-        let errors = self.report["errors"].as_array().unwrap_or(&empty);
-        let unit = document_unit(forms);
-        let year = most_common(forms.iter().filter_map(|f| int(&f["year"])));
-        let error = (!errors.is_empty()).then(|| {
-            errors
-                .iter()
-                .filter_map(|e| e["message"].as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
+        let report = self.report;
+        let forms: Vec<&Form> = report.forms.iter().map(|f| &f.form).collect();
+        let unit = document_unit(&forms);
+        let year = most_common(forms.iter().filter_map(|f| form_facts(f).year));
+        let error = (!report.errors.is_empty()).then(|| {
+            let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+            messages.join("; ")
         });
+        let json = |v: &dyn ErasedJson| v.to_json();
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
         let document_id = self.insert(
             "INSERT INTO documents (sha256, report_sha256, source, kind, unit, year, \
@@ -804,51 +769,45 @@ impl<'a> Ingest<'a> {
             &[
                 sha.into(),
                 report_sha.into(),
-                self.report["source"].as_str().unwrap_or("").into(),
-                document_kind(forms, !errors.is_empty()).into(),
+                report.source.as_str().into(),
+                document_kind(&forms, !report.errors.is_empty()).into(),
                 unit.clone().into(),
-                year.into(),
+                year.map(i64::from).into(),
                 (forms.len() as i64).into(),
-                (findings.len() as i64).into(),
+                (report.findings.len() as i64).into(),
                 error.into(),
-                self.report["repairs"]
-                    .as_array()
-                    .filter(|r| !r.is_empty())
-                    .map(|r| serde_json::Value::from(r.clone()).to_string())
+                (!report.repairs.is_empty())
+                    .then(|| json(&report.repairs))
                     .into(),
-                self.report["geometry"]
-                    .as_array()
-                    .filter(|g| !g.is_empty())
-                    .map(|g| serde_json::Value::from(g.clone()).to_string())
+                (!report.geometry.is_empty())
+                    .then(|| json(&report.geometry))
                     .into(),
                 now.into(),
             ],
         )?;
         let mut form_ids = Vec::with_capacity(forms.len());
-        for (ordinal, form) in forms.iter().enumerate() {
+        for (ordinal, form) in report.forms.iter().enumerate() {
             let id = self.form(document_id, ordinal, form, unit.as_deref())?;
             form_ids.push(id);
         }
-        let rows = findings
+        let rows = report
+            .findings
             .iter()
             .enumerate()
             .map(|(ordinal, f)| {
-                let form_id = f["form"]
-                    .as_u64()
-                    .and_then(|k| form_ids.get(k as usize).copied());
                 vec![
                     document_id.into(),
-                    form_id.into(),
+                    form_ids.get(f.form).copied().into(),
                     (ordinal as i64).into(),
-                    text(&f["check"]).into(),
-                    text(&f["severity"]).into(),
-                    text(&f["field"]).into(),
-                    text(&f["printed"]).into(),
-                    text(&f["computed"]).into(),
-                    text(&f["explained_by"]).into(),
-                    int(&f["location"]["line"]).into(),
-                    int(&f["location"]["column"]).into(),
-                    text(&f["message"]).into(),
+                    f.check.into(),
+                    name_of(&f.severity).into(),
+                    f.field.as_str().into(),
+                    f.printed.clone().into(),
+                    f.computed.clone().into(),
+                    f.explained_by.as_ref().and_then(name_of).into(),
+                    (f.location.line as i64).into(),
+                    f.location.column.map(|c| c as i64).into(),
+                    f.message.as_str().into(),
                 ]
             })
             .collect();
@@ -871,27 +830,18 @@ impl<'a> Ingest<'a> {
             rows,
         )?;
         // Lines no reader recognised belong to the document, not a form.
-        let rows = self.report["unrecognized"]
-            .as_array()
-            .unwrap_or(&empty)
+        let rows = report
+            .unrecognized
             .iter()
             .map(|span| {
-                let (start, end) = (int(&span["lines"]["start"]), int(&span["lines"]["end"]));
+                let (start, end) = (span.lines.start as i64, span.lines.end as i64);
                 vec![
                     document_id.into(),
                     Val::Int(None),
-                    start.unwrap_or(0).into(),
+                    start.into(),
                     Val::Int(None),
-                    format!(
-                        "lines {}–{} ({} cells)",
-                        start.unwrap_or(0),
-                        end.unwrap_or(0),
-                        int(&span["cells"]).unwrap_or(0)
-                    )
-                    .into(),
-                    text(&span["reason"])
-                        .unwrap_or_else(|| "no reader recognises these lines".into())
-                        .into(),
+                    format!("lines {start}–{end} ({} cells)", span.cells).into(),
+                    span.reason.as_str().into(),
                 ]
             })
             .collect();
@@ -907,34 +857,29 @@ impl<'a> Ingest<'a> {
         &mut self,
         document_id: i64,
         ordinal: usize,
-        form: &Value,
+        report: &FormReport,
         unit: Option<&str>,
     ) -> Result<i64, ArchiveError> {
-        let kind = form["kind"].as_str().unwrap_or("unknown");
-        let money = form["unit"].as_str();
-        let total = form["funds"]
-            .as_array()
-            .and_then(|rows| rows.iter().find(|r| r["row"] == "total"));
-        let null = Value::Null;
-        let total = total.unwrap_or(&null);
-        let (declared, declared_fen) = number(&form["funds"]["annual_budget"], money);
-        let (adjusted, adjusted_fen) = number(&total["adjusted_budget"], money);
-        let (executed, executed_fen) = number(&total["executed"], money);
-        let project_name = text(&form["project_name"]);
-        let link = match &project_name {
-            Some(name) if kind == "self_evaluation" || kind == "declaration" => {
-                Some(self.link(document_id, kind, name, unit.unwrap_or(""))?)
+        let form = &report.form;
+        let f = form_facts(form);
+        let (declared, declared_fen) = money(f.declared, f.unit);
+        let (adjusted, adjusted_fen) = money(f.adjusted, f.unit);
+        let (executed, executed_fen) = money(f.executed, f.unit);
+        let project_name = f.project_name.filter(|n| !n.is_empty());
+        let link = match project_name {
+            Some(name) if f.kind == "self_evaluation" || f.kind == "declaration" => {
+                Some(self.link(document_id, f.kind, name, unit.unwrap_or(""))?)
             }
             _ => None,
         };
         // The year the form is for, or else the year it was evaluated in.
-        let sort_year = int(&form["year"]).or_else(|| {
-            text(&form["older"]["evaluated_on"]).and_then(|d| d.get(..4)?.parse().ok())
-        });
-        if let (Some((project, _)), Some(name)) = (&link, &project_name) {
+        let year = f.year.map(i64::from);
+        let sort_year = year.or_else(|| f.evaluated_on.and_then(|d| d.get(..4)?.parse().ok()));
+        if let (Some((project, _)), Some(name)) = (&link, project_name) {
             self.name_after_earliest(*project, name, sort_year)?;
         }
-        let org = text(&form["implementing_unit"]).or_else(|| text(&form["budget_unit"]));
+        let record = serde_json::to_string(report)
+            .map_err(|e| ArchiveError::Invalid(format!("a form does not serialise: {e}")))?;
         let id = self.insert(
             "INSERT INTO forms (document_id, ordinal, kind, line, title, project_name, project_id, \
              link_evidence, unit, department, year, evaluated_on, sort_year, money_unit, \
@@ -945,33 +890,33 @@ impl<'a> Ingest<'a> {
             &[
                 document_id.into(),
                 (ordinal as i64).into(),
-                kind.into(),
-                int(&form["location"]["line"]).unwrap_or(0).into(),
-                text(&form["title"]).into(),
-                project_name.clone().into(),
+                f.kind.into(),
+                (report.location.line as i64).into(),
+                f.title.filter(|t| !t.is_empty()).into(),
+                project_name.into(),
                 link.as_ref().map(|l| l.0).into(),
                 link.map(|l| l.1).into(),
-                org.into(),
-                text(&form["department"]).into(),
-                int(&form["year"]).into(),
-                text(&form["older"]["evaluated_on"]).into(),
+                f.org.filter(|o| !o.is_empty()).into(),
+                f.department.filter(|d| !d.is_empty()).into(),
+                year.into(),
+                f.evaluated_on.filter(|d| !d.is_empty()).into(),
                 sort_year.into(),
-                money.map(str::to_string).into(),
+                f.unit.as_ref().and_then(name_of).into(),
                 declared.into(),
                 declared_fen.into(),
                 adjusted.into(),
                 adjusted_fen.into(),
                 executed.into(),
                 executed_fen.into(),
-                plain(&total["execution_rate"]).into(),
-                plain(&form["total_score"]).into(),
-                text(&form["grade"]).into(),
-                int(&form["cells"]["total"]).into(),
-                int(&form["cells"]["unmapped"]).into(),
-                form.to_string().into(),
+                plain(f.execution_rate).into(),
+                plain(f.total_score).into(),
+                f.grade.filter(|g| !g.is_empty()).into(),
+                f.cells.map(|c| c.total as i64).into(),
+                f.cells.map(|c| c.unmapped as i64).into(),
+                record.into(),
             ],
         )?;
-        self.children(document_id, id, form, money)?;
+        self.children(document_id, id, form)?;
         Ok(id)
     }
 
@@ -1067,30 +1012,97 @@ impl<'a> Ingest<'a> {
         &mut self,
         document_id: i64,
         form_id: i64,
-        form: &Value,
-        money: Option<&str>,
+        form: &Form,
     ) -> Result<(), ArchiveError> {
-        let empty = Vec::new();
-        let list = |k: &str| form[k].as_array().unwrap_or(&empty);
-        let rows = list("funds")
+        let f = form_facts(form);
+        let unit = f.unit;
+        match form {
+            Form::SelfEvaluation(s) => {
+                self.funds_rows(form_id, &s.funds, unit)?;
+                let rows = s
+                    .indicators
+                    .iter()
+                    .map(|i| IndicatorRow {
+                        kind: "indicator",
+                        line: i.line,
+                        level1: text(i.level1.as_deref()),
+                        level2: text(i.level2.as_deref()),
+                        name: text(i.name.as_deref()),
+                        target: measure(i.target.as_ref()),
+                        actual: measure(i.actual.as_ref()),
+                        weight: plain(i.weight.as_ref()),
+                        score: plain(i.score.as_ref()),
+                        reason: text(i.deviation_reason.as_deref()),
+                    })
+                    .collect();
+                self.indicator_rows(form_id, rows)?;
+            }
+            Form::Declaration(d) => {
+                let rows = d
+                    .targets
+                    .iter()
+                    .map(|t| IndicatorRow {
+                        kind: "target",
+                        line: t.line,
+                        level1: text(t.level1.as_deref()),
+                        level2: text(t.level2.as_deref()),
+                        name: text(t.name.as_deref()),
+                        target: measure(t.value.as_ref()),
+                        ..IndicatorRow::default()
+                    })
+                    .collect();
+                self.indicator_rows(form_id, rows)?;
+                self.line_items(form_id, &d.line_items, unit)?;
+            }
+            Form::BudgetTable(t) => self.budget_rows(form_id, t)?,
+            Form::Narrative(_) => {}
+        }
+        let rows = f
+            .unmapped
+            .iter()
+            .map(|u| {
+                vec![
+                    document_id.into(),
+                    form_id.into(),
+                    (u.line as i64).into(),
+                    (u.column as i64).into(),
+                    u.text.as_str().into(),
+                    u.reason.as_str().into(),
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "unmapped",
+            &["document_id", "form_id", "line", "col", "text", "reason"],
+            rows,
+        )
+    }
+
+    fn funds_rows(
+        &mut self,
+        form_id: i64,
+        funds: &[jixiao_model::FundsRow],
+        unit: Option<MoneyUnit>,
+    ) -> Result<(), ArchiveError> {
+        let rows = funds
             .iter()
             .map(|row| {
-                let (initial, initial_fen) = number(&row["initial_budget"], money);
-                let (adjusted, adjusted_fen) = number(&row["adjusted_budget"], money);
-                let (executed, executed_fen) = number(&row["executed"], money);
+                let (initial, initial_fen) = money(row.initial_budget.as_ref(), unit);
+                let (adjusted, adjusted_fen) = money(row.adjusted_budget.as_ref(), unit);
+                let (executed, executed_fen) = money(row.executed.as_ref(), unit);
                 vec![
                     form_id.into(),
-                    text(&row["row"]).into(),
-                    int(&row["line"]).unwrap_or(0).into(),
+                    name_of(&row.row).into(),
+                    (row.line as i64).into(),
                     initial.into(),
                     initial_fen.into(),
                     adjusted.into(),
                     adjusted_fen.into(),
                     executed.into(),
                     executed_fen.into(),
-                    plain(&row["weight"]).into(),
-                    plain(&row["execution_rate"]).into(),
-                    plain(&row["score"]).into(),
+                    plain(row.weight.as_ref()).into(),
+                    plain(row.execution_rate.as_ref()).into(),
+                    plain(row.score.as_ref()).into(),
                 ]
             })
             .collect();
@@ -1111,32 +1123,31 @@ impl<'a> Ingest<'a> {
                 "score",
             ],
             rows,
-        )?;
-        let measure = |v: &Value| text(&v["text"]);
-        let indicators = list("indicators").iter().map(|i| ("indicator", i));
-        let targets = list("targets").iter().map(|t| ("target", t));
-        let rows = indicators
-            .chain(targets)
+        )
+    }
+
+    fn indicator_rows(
+        &mut self,
+        form_id: i64,
+        rows: Vec<IndicatorRow>,
+    ) -> Result<(), ArchiveError> {
+        let rows = rows
+            .into_iter()
             .enumerate()
-            .map(|(ordinal, (kind, i))| {
-                let target = if kind == "target" {
-                    measure(&i["value"])
-                } else {
-                    measure(&i["target"])
-                };
+            .map(|(ordinal, i)| {
                 vec![
                     form_id.into(),
                     (ordinal as i64).into(),
-                    kind.into(),
-                    int(&i["line"]).unwrap_or(0).into(),
-                    text(&i["level1"]).into(),
-                    text(&i["level2"]).into(),
-                    text(&i["name"]).into(),
-                    target.into(),
-                    measure(&i["actual"]).into(),
-                    plain(&i["weight"]).into(),
-                    plain(&i["score"]).into(),
-                    text(&i["deviation_reason"]).into(),
+                    i.kind.into(),
+                    (i.line as i64).into(),
+                    i.level1.into(),
+                    i.level2.into(),
+                    i.name.into(),
+                    i.target.into(),
+                    i.actual.into(),
+                    i.weight.into(),
+                    i.score.into(),
+                    i.reason.into(),
                 ]
             })
             .collect();
@@ -1157,24 +1168,32 @@ impl<'a> Ingest<'a> {
                 "deviation_reason",
             ],
             rows,
-        )?;
-        let rows = list("line_items")
+        )
+    }
+
+    fn line_items(
+        &mut self,
+        form_id: i64,
+        items: &[jixiao_model::LineItem],
+        unit: Option<MoneyUnit>,
+    ) -> Result<(), ArchiveError> {
+        let rows = items
             .iter()
             .enumerate()
             .map(|(ordinal, item)| {
-                let (amount, amount_fen) = number(&item["amount"], money);
+                let (amount, amount_fen) = money(item.amount.as_ref(), unit);
                 vec![
                     form_id.into(),
                     (ordinal as i64).into(),
-                    int(&item["line"]).unwrap_or(0).into(),
-                    text(&item["project"]).into(),
-                    text(&item["content"]).into(),
-                    text(&item["detail"]).into(),
+                    (item.line as i64).into(),
+                    text(item.project.as_deref()).into(),
+                    text(item.content.as_deref()).into(),
+                    text(item.detail.as_deref()).into(),
                     amount.into(),
                     amount_fen.into(),
-                    plain(&item["unit_price"]).into(),
-                    plain(&item["quantity"]).into(),
-                    text(&item["remark"]).into(),
+                    plain(item.unit_price.as_ref()).into(),
+                    plain(item.quantity.as_ref()).into(),
+                    text(item.remark.as_deref()).into(),
                 ]
             })
             .collect();
@@ -1194,13 +1213,16 @@ impl<'a> Ingest<'a> {
                 "remark",
             ],
             rows,
-        )?;
-        let paths: Vec<String> = list("columns")
-            .iter()
-            .map(|c| c["path"].as_str().unwrap_or("").to_string())
-            .collect();
+        )
+    }
+
+    fn budget_rows(
+        &mut self,
+        form_id: i64,
+        t: &jixiao_model::BudgetTable,
+    ) -> Result<(), ArchiveError> {
         let mut amounts = Vec::new();
-        for (ordinal, row) in list("rows").iter().enumerate() {
+        for (ordinal, row) in t.rows.iter().enumerate() {
             // Each row's id is needed for its amounts: one insert a row.
             let row_id = self.insert(
                 "INSERT INTO budget_rows (form_id, ordinal, line, side, code, name, is_total) \
@@ -1208,55 +1230,52 @@ impl<'a> Ingest<'a> {
                 &[
                     form_id.into(),
                     (ordinal as i64).into(),
-                    int(&row["line"]).unwrap_or(0).into(),
-                    text(&row["side"]).into(),
-                    text(&row["code"]).into(),
-                    text(&row["name"]).into(),
-                    i64::from(row["total"].as_bool().unwrap_or(false)).into(),
+                    (row.line as i64).into(),
+                    row.side.as_ref().and_then(name_of).into(),
+                    text(row.code.as_deref()).into(),
+                    text(row.name.as_deref()).into(),
+                    i64::from(row.total).into(),
                 ],
             )?;
-            for (k, amount) in row["amounts"]
-                .as_array()
-                .unwrap_or(&empty)
-                .iter()
-                .enumerate()
-            {
-                if amount.is_null() {
-                    continue;
-                }
-                let (value, fen) = number(amount, money);
-                amounts.push(vec![
-                    row_id.into(),
-                    paths.get(k).cloned().unwrap_or_default().into(),
-                    value.into(),
-                    fen.into(),
-                ]);
+            for (k, amount) in row.amounts.iter().enumerate() {
+                let Some(amount) = amount else { continue };
+                let (value, fen) = money(Some(amount), t.unit);
+                let path = t.columns.get(k).map(|c| c.path.clone()).unwrap_or_default();
+                amounts.push(vec![row_id.into(), path.into(), value.into(), fen.into()]);
             }
         }
         self.insert_rows(
             "budget_amounts",
             &["budget_row_id", "column_path", "amount", "amount_fen"],
             amounts,
-        )?;
-        let rows = list("unmapped")
-            .iter()
-            .map(|u| {
-                vec![
-                    document_id.into(),
-                    form_id.into(),
-                    int(&u["line"]).unwrap_or(0).into(),
-                    int(&u["column"]).into(),
-                    text(&u["text"]).unwrap_or_default().into(),
-                    text(&u["reason"]).unwrap_or_default().into(),
-                ]
-            })
-            .collect();
-        self.insert_rows(
-            "unmapped",
-            &["document_id", "form_id", "line", "col", "text", "reason"],
-            rows,
-        )?;
-        Ok(())
+        )
+    }
+}
+
+/// One row of `indicators`: a self-evaluation's indicator or a
+/// declaration's target.
+#[derive(Default)]
+struct IndicatorRow<'a> {
+    kind: &'static str,
+    line: usize,
+    level1: Option<&'a str>,
+    level2: Option<&'a str>,
+    name: Option<&'a str>,
+    target: Option<String>,
+    actual: Option<String>,
+    weight: Option<String>,
+    score: Option<String>,
+    reason: Option<&'a str>,
+}
+
+/// A value stored as its JSON text (repairs, geometry).
+trait ErasedJson {
+    fn to_json(&self) -> String;
+}
+
+impl<T: serde::Serialize> ErasedJson for T {
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
@@ -1280,33 +1299,18 @@ fn most_common<T: std::hash::Hash + Eq + Clone>(items: impl Iterator<Item = T>) 
 /// The unit a document is from: the name its forms print most often as
 /// 实施单位 or 预算单位 (glyphs garbled in some copies do not outvote the
 /// clean ones), or the 预算单位 its prose names.
-fn document_unit(forms: &[Value]) -> Option<String> {
-    let named = forms.iter().flat_map(|f| {
-        let mut names: Vec<String> = Vec::new();
-        for key in ["implementing_unit", "budget_unit"] {
-            if let Some(n) = text(&f[key]) {
-                names.push(project::unit_key(&n));
-            }
-        }
-        for section in f["sections"].as_array().into_iter().flatten() {
-            for p in section["paragraphs"].as_array().into_iter().flatten() {
-                let t = p["text"].as_str().unwrap_or("");
-                if let Some(rest) = t
-                    .strip_prefix("预算单位：")
-                    .or_else(|| t.strip_prefix("预算单位:"))
-                {
-                    names.push(project::unit_key(rest));
-                }
-            }
-        }
-        names
-    });
-    most_common(named.filter(|n| !n.is_empty()))
+fn document_unit(forms: &[&Form]) -> Option<String> {
+    let named = forms
+        .iter()
+        .flat_map(|f| unit_names(f))
+        .map(project::unit_key)
+        .filter(|n| !n.is_empty());
+    most_common(named)
 }
 
 /// What a document is, from its forms.
-fn document_kind(forms: &[Value], failed: bool) -> &'static str {
-    let has = |k: &str| forms.iter().any(|f| f["kind"] == k);
+fn document_kind(forms: &[&Form], failed: bool) -> &'static str {
+    let has = |k: &str| forms.iter().any(|f| form_facts(f).kind == k);
     if forms.is_empty() {
         if failed {
             "unreadable"
@@ -1329,32 +1333,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_become_exact_fen_or_none() {
-        let v = serde_json::json!({"value": "4072.13"});
-        assert_eq!(
-            number(&v, Some("wan_yuan")),
-            (Some("4072.13".into()), Some(4_072_130_000))
-        );
-        let v = serde_json::json!({"value": "23035714.51"});
-        assert_eq!(
-            number(&v, Some("yuan")),
-            (Some("23035714.51".into()), Some(2_303_571_451))
-        );
-        // Three decimals of 元 are not a whole fen: text only.
-        let v = serde_json::json!({"value": "1.005"});
-        assert_eq!(number(&v, Some("yuan")), (Some("1.005".into()), None));
-        assert_eq!(number(&Value::Null, Some("yuan")), (None, None));
-    }
-
-    #[test]
     fn the_most_frequent_unit_name_wins() {
-        let forms = serde_json::json!([
-            {"implementing_unit": "上海事市闵行区教育学院"},
-            {"implementing_unit": "上海市闵行区教育学院"},
-            {"implementing_unit": "上海市 闵行区教育学院"},
-        ]);
+        let doc = jixiao_extract::read_document(
+            "财政项目支出绩效自评表\n(2023 年度)\n项目名称\t甲\n主管部门\t某局\t实施单位\t上海事市闵行区教育学院\n\
+             财政项目支出绩效自评表\n(2023 年度)\n项目名称\t乙\n主管部门\t某局\t实施单位\t上海市闵行区教育学院\n\
+             财政项目支出绩效自评表\n(2023 年度)\n项目名称\t丙\n主管部门\t某局\t实施单位\t上海市 闵行区教育学院\n",
+        );
+        let forms: Vec<&Form> = doc.forms.iter().collect();
+        assert_eq!(forms.len(), 3);
         assert_eq!(
-            document_unit(forms.as_array().unwrap()).as_deref(),
+            document_unit(&forms).as_deref(),
             Some("上海市闵行区教育学院")
         );
     }

@@ -6,10 +6,11 @@
 //! Cells carry HTML fragments (`<p>`, `<b>`, a whole `<table>` in 项目资金);
 //! they are read as text, and no markup reaches a field.
 
+use crate::html::html_to_text;
 use crate::ledger::Ledger;
 use crate::model::*;
 use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
-use crate::rows::{compact, html_to_text, Cell, Row};
+use crate::rows::{compact, Cell, Row};
 use regex::Regex;
 use std::sync::OnceLock;
 

@@ -18,37 +18,35 @@
 #![deny(missing_docs)]
 
 mod budget;
-mod content;
 mod declaration;
 mod document;
 mod engine;
+mod html;
 mod labels;
 mod ledger;
 mod levels;
-mod model;
 mod modern;
 mod narrative;
-mod number;
 mod older;
-mod pdf;
-mod repair;
-mod rows;
 mod ruby;
-mod ruling;
 mod vocab;
+
+// The earlier stages, under the names the readers use.
+use jixiao_model::grid as rows;
+
+use jixiao_model::records as model;
+use jixiao_pdf as pdf;
 
 pub use document::{
     read_document, read_document_with, read_rows_document, read_rows_document_with,
 };
 pub use engine::template;
 pub use engine::{Template, TemplateError, Templates};
-pub use model::*;
-pub use number::{num_at, read_measure, read_number, Measure, Num, NumberCell};
-pub use pdf::{
-    pdf_rows, read_pdf, read_pdf_text, CellBox, Glyph, PageText, PdfError, PdfLimits, PdfText,
-    Rect, RowGeometry,
+pub use html::html_to_text;
+pub use jixiao_model::*;
+pub use jixiao_pdf::{
+    pdf_rows, read_pdf, read_pdf_text, Glyph, PageText, PdfError, PdfLimits, PdfText,
 };
-pub use rows::{compact, html_to_text, read_rows, Cell, Row};
 
 use std::path::Path;
 

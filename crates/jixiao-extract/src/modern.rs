@@ -6,12 +6,13 @@
 //! shape: the weight and score are the rightmost pair of plain numbers, the
 //! target and actual stand right before them.
 
+use crate::html::html_to_text;
 use crate::labels::{scan_labels, HeaderLabel};
 use crate::ledger::Ledger;
 use crate::levels::{Level, Levels};
 use crate::model::*;
 use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
-use crate::rows::{compact, html_to_text, Cell, Row};
+use crate::rows::{compact, Cell, Row};
 use crate::vocab::{self, FundsColumn, IndicatorColumn};
 use regex::Regex;
 use std::borrow::Cow;

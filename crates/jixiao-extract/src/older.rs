@@ -2,10 +2,11 @@
 //! lines, an indicator table in weighted groups (`投入与管理 (36分)`) with
 //! 权重/自评分, a 合计 line, and notes that print the grade bands.
 
+use crate::html::html_to_text;
 use crate::ledger::Ledger;
 use crate::model::*;
 use crate::number::{num_at, read_number, NumberCell};
-use crate::rows::{compact, html_to_text, Cell, Row};
+use crate::rows::{compact, Cell, Row};
 use crate::vocab;
 use regex::Regex;
 use rust_decimal::Decimal;

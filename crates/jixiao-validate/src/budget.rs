@@ -3,7 +3,7 @@
 
 use crate::checks::{slack_at, Ctx};
 use crate::Finding;
-use jixiao_extract::{
+use jixiao_model::{
     BudgetRow, BudgetTable, BudgetTableKind, Document, Form, HeaderNode, Num, Side,
 };
 use rust_decimal::Decimal;
@@ -293,7 +293,7 @@ fn row_key(row: &BudgetRow, by_name: &HashMap<String, String>) -> Option<String>
     }
     let name = row.name.as_deref()?;
     let bare = name.split_once('、').map_or(name, |(_, b)| b);
-    by_name.get(&jixiao_extract::compact(bare)).cloned()
+    by_name.get(&jixiao_model::compact(bare)).cloned()
 }
 
 /// A column of one kind of table, on one side.
@@ -358,7 +358,7 @@ fn cross_tables(doc: &Document, out: &mut Vec<Finding>) {
             if let (Some(code), Some(name)) = (&r.code, &r.name) {
                 if code.len() == 3 {
                     by_name
-                        .entry(jixiao_extract::compact(name))
+                        .entry(jixiao_model::compact(name))
                         .or_insert_with(|| code.clone());
                 }
             }

@@ -2,7 +2,7 @@
 
 use crate::compare::{compare, compare_score, round, Verdict};
 use crate::{Explanation, Finding, Severity};
-use jixiao_extract::{
+use jixiao_model::{
     Document, Form, FundsLine, FundsRow, Location, MoneyUnit, Num, NumberCell, SelfEvaluation,
 };
 use rust_decimal::Decimal;
@@ -504,7 +504,7 @@ fn extraction_doubt(form: &SelfEvaluation) -> Option<String> {
         .filter(|u| u.line >= first_indicator)
         .filter(|u| {
             matches!(
-                jixiao_extract::read_number(&u.text),
+                jixiao_model::read_number(&u.text),
                 NumberCell::Number { .. }
             )
         })

@@ -2,7 +2,7 @@
 
 use crate::checks::{amount_slack, loc, Ctx};
 use crate::{Finding, Severity};
-use jixiao_extract::{Declaration, Num, ProjectCategory};
+use jixiao_model::{Declaration, Num, ProjectCategory};
 use rust_decimal::Decimal;
 
 fn sum_check(

@@ -29,7 +29,7 @@ mod scoring;
 pub use checks::{validate, validate_form, CHECKS};
 pub use compare::{compare, compare_score, round, Verdict};
 
-use jixiao_extract::Location;
+use jixiao_model::Location;
 use serde::Serialize;
 
 /// How serious a finding is.

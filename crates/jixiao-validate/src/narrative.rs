@@ -4,7 +4,7 @@
 use crate::budget::max_scale;
 use crate::checks::{amount_slack, loc, slack_at, Ctx};
 use crate::{Finding, Severity};
-use jixiao_extract::{
+use jixiao_model::{
     compact, BudgetTable, BudgetTableKind, Document, MoneyUnit, Narrative, NarrativeFigure, Num,
 };
 use rust_decimal::Decimal;
@@ -298,7 +298,7 @@ fn check_figures(doc: &Document, index: usize, n: &Narrative, out: &mut Vec<Find
         }
     }
     // Projects with performance targets: their number and their budget.
-    let declarations: Vec<&jixiao_extract::Declaration> = doc
+    let declarations: Vec<&jixiao_model::Declaration> = doc
         .forms
         .iter()
         .filter_map(|f| f.as_declaration())

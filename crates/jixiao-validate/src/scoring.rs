@@ -5,7 +5,7 @@
 use crate::checks::{loc, Ctx};
 use crate::compare::round;
 use crate::{Explanation, Finding, Severity};
-use jixiao_extract::{Indicator, IndicatorGroup, Location, Num, SelfEvaluation};
+use jixiao_model::{Indicator, IndicatorGroup, Location, Num, SelfEvaluation};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Whether `block` was read whole; if not, one `not_checked` info says

@@ -8,7 +8,7 @@
 //! rebuilt by `repair`; every document is read inside `catch_unwind`, so a
 //! defect in a parser costs that file and never the process.
 
-use crate::rows::{Cell, Row};
+use jixiao_model::{Cell, CellBox, Rect, Row, RowGeometry};
 use pdf_extract::Document;
 use std::io::Read;
 
@@ -43,25 +43,6 @@ pub struct Glyph {
     pub size: f64,
     /// Advance width in page space.
     pub width: f64,
-}
-
-/// A stroked rectangle (a table cell's border), in page space.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Rect {
-    /// Left.
-    pub x0: f64,
-    /// Bottom.
-    pub y0: f64,
-    /// Right.
-    pub x1: f64,
-    /// Top.
-    pub y1: f64,
-}
-
-impl Rect {
-    fn contains(&self, x: f64, y: f64) -> bool {
-        x >= self.x0 - 0.5 && x <= self.x1 + 0.5 && y >= self.y0 - 0.5 && y <= self.y1 + 0.5
-    }
 }
 
 /// One page's glyphs and ruling.
@@ -457,26 +438,6 @@ fn alignment_columns(lines: &[Vec<Span>]) -> Option<(Vec<f64>, f64, f64)> {
     Some((cuts, top, bottom))
 }
 
-/// Where a row read from a PDF is: its page and each cell's box.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct RowGeometry {
-    /// The row's number (what `line` means for a PDF).
-    pub line: usize,
-    /// 1-based page.
-    pub page: u32,
-    /// Each cell's column and box.
-    pub cells: Vec<CellBox>,
-}
-
-/// A cell's column and box.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct CellBox {
-    /// Column, as in the row.
-    pub column: usize,
-    /// Box in page space (points, origin bottom left).
-    pub bbox: Rect,
-}
-
 /// The text layer of a PDF, and what had to be repaired to read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PdfText {
@@ -523,7 +484,7 @@ fn load(bytes: &[u8]) -> Result<(Document, Option<String>), PdfError> {
 }
 
 /// Whether `%PDF-` appears in the first 1024 bytes, where readers look.
-pub(crate) fn has_pdf_header(bytes: &[u8]) -> bool {
+pub fn has_pdf_header(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(1024)]
         .windows(5)
         .any(|w| w == b"%PDF-")

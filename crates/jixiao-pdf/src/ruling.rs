@@ -4,7 +4,7 @@
 //! sides are ruled. A merged cell is simply a box whose inner rules are
 //! missing.
 
-use crate::pdf::Rect;
+use jixiao_model::Rect;
 
 /// Rules closer than this (points) are one; a rule this near a crossing
 /// reaches it.

@@ -103,7 +103,7 @@ pub fn compact(s: &str) -> String {
 /// Whether UTF-8 `b` holds a whitespace character, looking at bytes only:
 /// ASCII whitespace, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
 /// U+2029, U+202F, U+205F and U+3000 (what `char::is_whitespace` accepts).
-pub(crate) fn has_whitespace(b: &[u8]) -> bool {
+pub fn has_whitespace(b: &[u8]) -> bool {
     let mut i = 0;
     while let Some(off) = b[i..]
         .iter()
@@ -131,7 +131,7 @@ pub(crate) fn has_whitespace(b: &[u8]) -> bool {
 }
 
 /// `s` without whitespace, borrowed when it has none.
-pub(crate) fn squeeze(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn squeeze(s: &str) -> std::borrow::Cow<'_, str> {
     if has_whitespace(s.as_bytes()) {
         std::borrow::Cow::Owned(compact(s))
     } else {
@@ -159,54 +159,6 @@ pub fn read_rows(text: &str) -> Vec<Row> {
         rows.push(Row::new(i + 1, cells, std::mem::take(&mut pending_break)));
     }
     rows
-}
-
-/// Turns a cell's HTML fragment (`<p>…</p> <p>…</p>`, `<br>`, `<b>`) into
-/// plain text: paragraphs on their own lines, tags removed, entities decoded.
-pub fn html_to_text(s: &str) -> String {
-    if !s.contains('<') && !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('>') else {
-            out.push_str(&rest[start..]);
-            rest = "";
-            break;
-        };
-        let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
-        let name = tag
-            .trim_start_matches('/')
-            .split([' ', '/'])
-            .next()
-            .unwrap_or("");
-        if matches!(name, "p" | "br" | "div" | "li" | "tr")
-            && !out.ends_with('\n')
-            && !out.is_empty()
-        {
-            out.push('\n');
-        }
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    let decoded = if out.contains('&') {
-        out.replace("&nbsp;", " ")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&")
-    } else {
-        out
-    };
-    decoded
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]
@@ -249,15 +201,5 @@ mod tests {
                 "{s:?}"
             );
         }
-    }
-
-    #[test]
-    fn html_paragraphs_become_lines() {
-        assert_eq!(
-            html_to_text("<p>一、工作</p> <p>1.申报&amp;评定</p><br/>完"),
-            "一、工作\n1.申报&评定\n完"
-        );
-        assert_eq!(html_to_text("<i></i>"), "");
-        assert_eq!(html_to_text("纯文本"), "纯文本");
     }
 }

@@ -69,7 +69,7 @@ pub fn normalize_digits(s: &str) -> String {
 }
 
 /// One character as [`normalize_digits`] maps it (`None`: whitespace).
-pub(crate) fn normalize_digit(c: char) -> Option<char> {
+pub fn normalize_digit(c: char) -> Option<char> {
     match c {
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
         '．' => Some('.'),

@@ -1059,7 +1059,7 @@ pub struct Document {
     pub unrecognized: Vec<Unrecognized>,
     /// For a PDF: where each row (`line`) is on its page, cell by cell.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub geometry: Vec<crate::pdf::RowGeometry>,
+    pub geometry: Vec<crate::geometry::RowGeometry>,
     /// What had to be repaired to read the file at all (a PDF's lost
     /// cross-reference table), so a reader knows the text is recovered.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -5,7 +5,8 @@
 //!
 //! Fonts are decoded once per document, not once per page.
 
-use crate::pdf::{Glyph, PageText, PdfError, Rect};
+use crate::pdf::{Glyph, PageText, PdfError};
+use jixiao_model::Rect;
 use pdf_extract::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 
