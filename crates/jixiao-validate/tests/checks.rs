@@ -1,7 +1,10 @@
 //! One test per check: a correct form yields no finding, and the same form
 //! with one figure altered yields exactly the finding that figure breaks.
 
-use jixiao_validate::{validate, Explanation, Finding, Severity};
+mod common;
+
+use common::{findings, with_cell};
+use jixiao_validate::{Explanation, Finding, Severity};
 
 const MODERN: &str = "财政项目支出绩效自评表
 (2023 年度)
@@ -33,26 +36,6 @@ const OLDER: &str = "项目绩效自我评价
 合计\t\t\t100\t98\t
 说明：1、绩效等级说明：自评分合计90（含）-100分为优秀，75（含）-90分为良好，60（含）-75分为合格，0-60分为不合格。
 ";
-
-fn findings(text: &str) -> Vec<Finding> {
-    validate(&jixiao_extract::read_document(text))
-}
-
-/// `text` with the cell at (1-based line, column) replaced.
-fn with_cell(text: &str, line: usize, column: usize, value: &str) -> String {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i + 1 != line {
-                return l.to_string();
-            }
-            let mut cells: Vec<&str> = l.split('\t').collect();
-            cells[column] = value;
-            cells.join("\t")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn only(found: &[Finding]) -> (&'static str, &str, Severity) {
     assert_eq!(

@@ -2,7 +2,10 @@
 //! correct form yields no finding, and one figure altered yields exactly the
 //! finding it breaks, at the severity and with the explanation it deserves.
 
-use jixiao_validate::{validate, Explanation, Finding, Severity};
+mod common;
+
+use common::{findings, with_cell};
+use jixiao_validate::{Explanation, Finding, Severity};
 
 /// A national-family form (the generic engine's `national` template).
 const NATIONAL: &str = "项目支出绩效自评表
@@ -37,26 +40,6 @@ const RUBRIC: &str = "项目支出绩效自评表(2021年)
 项目效益(30分)\t社会效益指标\t办学条件改善\t30\t明显\t明显\t30
 总分\t100\t\t\t96
 ";
-
-fn findings(text: &str) -> Vec<Finding> {
-    validate(&jixiao_extract::read_document(text))
-}
-
-/// `text` with the cell at (1-based line, column) replaced.
-fn with_cell(text: &str, line: usize, column: usize, value: &str) -> String {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i + 1 != line {
-                return l.to_string();
-            }
-            let mut cells: Vec<&str> = l.split('\t').collect();
-            cells[column] = value;
-            cells.join("\t")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn of<'f>(found: &'f [Finding], check: &str) -> Vec<&'f Finding> {
     found.iter().filter(|f| f.check == check).collect()

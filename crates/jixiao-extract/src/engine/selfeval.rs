@@ -264,6 +264,18 @@ pub(crate) fn split_weight(text: &str) -> (String, Option<String>, Option<String
     }
 }
 
+/// The points a label states in brackets: `预算执行情况(20分)`,
+/// `绩效指标(90分)`, `得分(20分*执行率)` → the number before `分`.
+fn points_in(text: &str) -> Option<String> {
+    plain(text).split('(').skip(1).find_map(|part| {
+        let end = part
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(part.len());
+        let (w, rest) = part.split_at(end);
+        (!w.is_empty() && rest.starts_with('分')).then(|| w.to_string())
+    })
+}
+
 impl Reader<'_> {
     fn take(&mut self, row: &Row, cell: &Cell) {
         self.taken.insert((row.line, cell.column));
@@ -609,20 +621,9 @@ impl Reader<'_> {
 
     /// `得分(20分*执行率)` in a funds header: the block's weight.
     fn funds_weight_in(&mut self, row: &Row, cell: &Cell) {
-        let p = plain(&cell.text);
-        if self.form.funds_weight.is_some() || !p.contains('(') {
-            return;
-        }
-        let inner: String = p
-            .split_once('(')
-            .map(|(_, r)| r.to_string())
-            .unwrap_or_default();
-        if let Some(w) = inner
-            .split('分')
-            .next()
-            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
-        {
-            self.form.funds_weight = num_at(w, row.line, cell.column);
+        if self.form.funds_weight.is_none() {
+            let w = points_in(&cell.text);
+            self.form.funds_weight = w.and_then(|w| num_at(&w, row.line, cell.column));
         }
     }
 
@@ -639,13 +640,7 @@ impl Reader<'_> {
             return false;
         }
         self.take(row, cell);
-        let p = plain(&cell.text);
-        let weight = p
-            .split('(')
-            .skip(1)
-            .filter_map(|part| part.split_once("分)").map(|(w, _)| w.to_string()))
-            .find(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
-        if let Some(w) = weight {
+        if let Some(w) = points_in(&cell.text) {
             let n = num_at(&w, row.line, cell.column).map(|n| Num {
                 raw: cell.text.clone(),
                 ..n
