@@ -25,10 +25,12 @@ const MIN_READINGS: usize = 3;
 /// [`MIN_READINGS`] of them; the note for `repairs`, if any were removed.
 pub(crate) fn strip_readings(rows: &mut [Row]) -> Option<String> {
     let re = reading_re();
+    // A reading has a tone mark: cells without one need no regex.
+    let toned = |t: &str| t.chars().any(|ch| ('\u{e0}'..='\u{1dc}').contains(&ch));
     let count: usize = rows
         .iter()
         .flat_map(|r| r.cells.iter())
-        .filter(|c| c.text.contains('('))
+        .filter(|c| toned(&c.text))
         .map(|c| re.find_iter(&c.text).count())
         .sum();
     if count < MIN_READINGS {

@@ -68,11 +68,17 @@ impl HintIndex {
     fn present<'s>(&'s self, rows: &[Row]) -> HashSet<&'s str> {
         let mut text = String::new();
         let mut out = HashSet::new();
-        for c in rows.iter().flat_map(|r| r.cells.iter()) {
-            let p = words::plain(&c.text);
+        // Hints are header and label words: prose cells are not searched.
+        for c in rows
+            .iter()
+            .flat_map(|r| r.cells.iter())
+            .filter(|c| c.text.len() <= 96)
+        {
+            let start = text.len();
+            words::push_plain(&mut text, &c.text);
+            let p = &text[start..];
             // Only a short cell holding an exact hint's word can be it.
             let exact = p.len() <= 48 && self.exact.iter().any(|(x, _)| p.contains(x.as_str()));
-            text.push_str(&p);
             text.push('\n');
             if exact {
                 let key = words::label_key(&c.text);

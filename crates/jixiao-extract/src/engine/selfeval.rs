@@ -133,12 +133,20 @@ fn funds_score_indicator(form: &SelfEvaluation, t: &Template) -> Option<usize> {
 /// first goals row.
 fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
     let mut b = Blocks::default();
+    // What the row's label-sized cells name in a vocabulary.
+    let named = |row: &'_ Row, vocab| -> Vec<&str> {
+        row.cells
+            .iter()
+            .filter(|c| c.text.chars().count() <= 24)
+            .filter_map(|c| meaning(&c.text, vocab).map(|(m, _)| m))
+            .collect()
+    };
     for (i, row) in rows.iter().enumerate() {
-        let ind = header_score(row, &t.indicators.columns);
-        let has_level = row.cells.iter().any(|c| {
-            matches!(meaning(&c.text, &t.indicators.columns), Some((m, _)) if m == "level1" || m == "level2" || m == "name")
-        });
-        if b.indicators.is_none() && ind >= 3 && has_level {
+        let ind = named(row, &t.indicators.columns);
+        let has_level = ind
+            .iter()
+            .any(|m| matches!(*m, "level1" | "level2" | "name"));
+        if ind.len() >= 3 && has_level {
             // A header printed over two rows, the level names in the lower.
             let above = i.checked_sub(1).map(|k| &rows[k]);
             let upper = above.is_some_and(|r| {
@@ -152,24 +160,30 @@ fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
             }
             break;
         }
-        let funds = header_score(row, &t.funds.columns);
-        let amounts = row
-            .cells
-            .iter()
-            .filter(|c| {
-                matches!(meaning(&c.text, &t.funds.columns), Some((m, _)) if ["initial_budget", "adjusted_budget", "executed", "received"].contains(&m))
-            })
-            .count();
-        let header = funds >= 2 && amounts >= 1 && !has_numbers(row);
-        if b.funds.is_none() && (header || pairs_header(row, &t.funds.columns).is_some()) {
-            b.funds = Some(i);
-            continue;
+        if b.funds.is_none() {
+            let funds = named(row, &t.funds.columns);
+            let amounts = funds
+                .iter()
+                .filter(|m| {
+                    ["initial_budget", "adjusted_budget", "executed", "received"].contains(m)
+                })
+                .count();
+            let numbers = has_numbers(row);
+            let header = funds.len() >= 2 && amounts >= 1 && !numbers;
+            if header || (numbers && pairs_header(row, &t.funds.columns).is_some()) {
+                b.funds = Some(i);
+                continue;
+            }
         }
-        let goal = row.cells.iter().any(|c| {
-            any(&c.text, &t.goals.anchors) && c.text.chars().count() <= 12 && !c.text.contains('表')
-        });
-        if b.goals.is_none() && goal && (b.funds.is_some() || i > 0) {
-            b.goals = Some(i);
+        if b.goals.is_none() && (b.funds.is_some() || i > 0) {
+            let goal = row.cells.iter().any(|c| {
+                c.text.chars().count() <= 12
+                    && !c.text.contains('表')
+                    && any(&c.text, &t.goals.anchors)
+            });
+            if goal {
+                b.goals = Some(i);
+            }
         }
     }
     b
@@ -865,7 +879,7 @@ impl Reader<'_> {
         if row
             .cells
             .iter()
-            .any(|c| any(&c.text, &t.grade.labels) && c.text.chars().count() <= 10)
+            .any(|c| c.text.chars().count() <= 10 && any(&c.text, &t.grade.labels))
         {
             return RowKind::Grade;
         }

@@ -17,22 +17,42 @@ const TRADITIONAL: &str = "項项績绩評评總总額额資资預预數数執�
 /// traditional characters of the vocabulary made simplified.
 pub(crate) fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().filter_map(normalize_digit) {
-        out.push(match simplified(c) {
-            '（' | '［' | '【' => '(',
-            '）' | '］' | '】' => ')',
-            '：' => ':',
-            '／' => '/',
-            '＊' | '×' => '*',
-            c => c,
-        });
-    }
+    push_plain(&mut out, text);
     out
 }
 
+/// [`plain`] of `text`, appended to `out`.
+pub(crate) fn push_plain(out: &mut String, text: &str) {
+    out.extend(text.chars().filter_map(plain_char));
+}
+
+/// One character as [`plain`] maps it (`None`: whitespace).
+fn plain_char(c: char) -> Option<char> {
+    Some(match simplified(normalize_digit(c)?) {
+        '（' | '［' | '【' => '(',
+        '）' | '］' | '】' => ')',
+        '：' => ':',
+        '／' => '/',
+        '＊' | '×' => '*',
+        c => c,
+    })
+}
+
+/// The table of [`TRADITIONAL`], sorted, with a bit per character of the
+/// CJK block telling which are in it (most characters are not: one bit
+/// test answers for them).
+struct Traditional {
+    pairs: Vec<(char, char)>,
+    bits: Vec<u64>,
+}
+
+const CJK_START: u32 = 0x4E00;
+const CJK_END: u32 = 0xA000;
+
 fn simplified(c: char) -> char {
-    static TABLE: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
-    if (c as u32) < 0x4E00 {
+    static TABLE: std::sync::OnceLock<Traditional> = std::sync::OnceLock::new();
+    let n = c as u32;
+    if !(CJK_START..CJK_END).contains(&n) {
         return c;
     }
     let table = TABLE.get_or_init(|| {
@@ -40,27 +60,21 @@ fn simplified(c: char) -> char {
         let mut pairs: Vec<(char, char)> = chars.chunks(2).map(|p| (p[0], p[1])).collect();
         pairs.sort_unstable();
         pairs.dedup_by_key(|p| p.0);
-        pairs
+        let mut bits = vec![0u64; ((CJK_END - CJK_START) / 64) as usize];
+        for (t, _) in &pairs {
+            let k = *t as u32 - CJK_START;
+            bits[(k / 64) as usize] |= 1 << (k % 64);
+        }
+        Traditional { pairs, bits }
     });
-    match table.binary_search_by_key(&c, |p| p.0) {
-        Ok(i) => table[i].1,
+    let k = n - CJK_START;
+    if table.bits[(k / 64) as usize] & (1 << (k % 64)) == 0 {
+        return c;
+    }
+    match table.pairs.binary_search_by_key(&c, |p| p.0) {
+        Ok(i) => table.pairs[i].1,
         Err(_) => c,
     }
-}
-
-/// `text` with bracketed parts removed.
-fn without_brackets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut depth = 0usize;
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Leading list numbering: `1.`, `1、`, `一、`, `(一)`, `其中:`.
@@ -89,10 +103,22 @@ fn without_numbering(text: &str) -> &str {
 
 /// The label a cell's text is matched as.
 pub(crate) fn label_key(text: &str) -> String {
-    let p = plain(text);
-    let p = without_brackets(&p);
-    let p = without_numbering(&p);
-    p.trim_end_matches([':', '：']).to_string()
+    // One pass: plain characters outside brackets.
+    let mut key = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars().filter_map(plain_char) {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => key.push(c),
+            _ => {}
+        }
+    }
+    let start = key.len() - without_numbering(&key).len();
+    let end = key.trim_end_matches([':', '：']).len().max(start);
+    key.truncate(end);
+    key.drain(..start);
+    key
 }
 
 /// How well `word` matches `key` (0 for not at all). A label's head noun
@@ -161,7 +187,15 @@ impl Matcher {
 
     /// The best match of each meaning on `key`, scored as [`match_len`].
     fn best(&self, key: &str) -> Option<(&str, usize)> {
-        let mut score = vec![0usize; self.names.len()];
+        // Vocabularies name a few dozen fields: the scores fit on the stack.
+        let mut heap = Vec::new();
+        let mut stack = [0usize; 64];
+        let score: &mut [usize] = if self.names.len() <= stack.len() {
+            &mut stack[..self.names.len()]
+        } else {
+            heap.resize(self.names.len(), 0);
+            &mut heap
+        };
         if let Some(list) = self.exact.get(key) {
             let n = 2 * 100 + key.chars().count();
             list.iter().for_each(|&i| score[i] = score[i].max(n));
