@@ -218,20 +218,23 @@ pub fn read_rows_document(rows: Vec<Row>) -> Document {
 }
 
 /// A self-evaluation read with the template that fits it best.
-fn read_self_evaluation(rows: &[Row], templates: &Templates) -> SelfEvaluation {
+fn read_self_evaluation(rows: &[Row], templates: &Templates, damaged: bool) -> SelfEvaluation {
     match engine::choose(templates, rows) {
         Some(t) => match t.reader.as_deref() {
-            Some("shanghai_modern") => modern::read(rows),
+            Some("shanghai_modern") => modern::read(rows, damaged),
             Some("shanghai_older") => older::read(rows),
             _ => engine::read_self_evaluation(rows, t),
         },
-        None => modern::read(rows),
+        None => modern::read(rows, damaged),
     }
 }
 
 /// Reads a document from rows with `templates`.
 pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Document {
     let readings = crate::ruby::strip_readings(&mut rows);
+    // A damaged text layer (debris in two cells or more) turns on the
+    // Shanghai reader's repairs for it; each cell they drop says why.
+    let damaged = modern::damaged_layer(&rows);
     let mut forms = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;
@@ -273,6 +276,7 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
                 forms.push(Form::SelfEvaluation(read_self_evaluation(
                     &rows[s..e],
                     templates,
+                    damaged,
                 )))
             }
             Segment::Older(s, e) => {

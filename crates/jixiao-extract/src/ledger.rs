@@ -12,6 +12,8 @@ pub(crate) struct Ledger {
     rejected: BTreeMap<(usize, usize), Unmapped>,
     pub(crate) missing: Vec<Missing>,
     pub(crate) repairs: Vec<Repair>,
+    /// The document's text layer is damaged (see `modern::damaged_layer`).
+    pub(crate) damaged_layer: bool,
 }
 
 /// The cells taken so far: a bit per (line, column) of the form's lines.

@@ -48,10 +48,11 @@ fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
-/// Text that cannot be from the form's own text layer: no Chinese at all
-/// but letters, or scanner debris such as `////`, `\`, `~`.
-pub(crate) fn garbled(text: &str) -> bool {
-    let (mut has_cjk, mut has_letters, mut slashes) = (false, false, 0u8);
+/// Debris no form prints: `\`, `~`, four slashes, an `<i` tag. A text
+/// layer that prints it twice or more is damaged (a second layer laid over
+/// the first, or a scan's OCR).
+fn debris(text: &str) -> bool {
+    let mut slashes = 0u8;
     let mut prev = '\0';
     for c in text.chars() {
         match c {
@@ -63,18 +64,31 @@ pub(crate) fn garbled(text: &str) -> bool {
                 }
             }
             'i' if prev == '<' => return true,
-            _ => {
-                slashes = 0;
-                if is_cjk(c) {
-                    has_cjk = true;
-                } else if c.is_alphabetic() {
-                    has_letters = true;
-                }
-            }
+            _ => slashes = 0,
         }
         prev = c;
     }
-    !has_cjk && has_letters
+    false
+}
+
+/// Whether a document's text layer is damaged: two cells or more of
+/// debris. Only then are letters without Chinese (`FU)`, `E 00`) taken for
+/// garbage: in a clean layer they are values (`ISO9001`, `PM2.5`).
+pub(crate) fn damaged_layer(rows: &[Row]) -> bool {
+    rows.iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| debris(&c.text))
+        .nth(1)
+        .is_some()
+}
+
+/// Text that cannot be from the form's own text layer: debris, or, in a
+/// damaged layer, letters without any Chinese.
+pub(crate) fn garbled(text: &str, damaged: bool) -> bool {
+    if debris(text) {
+        return true;
+    }
+    damaged && !text.chars().any(is_cjk) && text.chars().any(char::is_alphabetic)
 }
 
 /// A plain number fit to be a weight or score: no unit, no percent.
@@ -217,8 +231,9 @@ fn split_trailing_numbers(cells: &[Cell]) -> Option<(Vec<Cell>, usize)> {
 }
 
 /// Reads a modern-layout self-evaluation from the rows of one form.
-pub(crate) fn read(rows: &[Row]) -> SelfEvaluation {
+pub(crate) fn read(rows: &[Row], damaged: bool) -> SelfEvaluation {
     let mut ledger = Ledger::for_rows(rows);
+    ledger.damaged_layer = damaged;
     let rows = restore_page_order(rows, &mut ledger);
     let marks = find_landmarks(&rows);
 
@@ -410,7 +425,12 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
             .cells
             .iter()
             .position(|c| vocab::funds_line(&c.text).is_some());
-        if label_idx.is_none() && seen_lines.len() < 4 && row.cells.iter().all(|c| garbled(&c.text))
+        if label_idx.is_none()
+            && seen_lines.len() < 4
+            && row
+                .cells
+                .iter()
+                .all(|c| garbled(&c.text, ledger.damaged_layer))
         {
             for c in &row.cells {
                 ledger.reject(
@@ -762,7 +782,11 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             end_rows.push(ri);
             continue;
         }
-        let garbled_cells = row.cells.iter().filter(|c| garbled(&c.text)).count();
+        let garbled_cells = row
+            .cells
+            .iter()
+            .filter(|c| garbled(&c.text, ledger.damaged_layer))
+            .count();
         if garbled_cells * 2 >= row.cells.len() {
             for c in &row.cells {
                 ledger.reject(
@@ -793,6 +817,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     row.line,
                     &mut done,
                     current_ind,
+                    ledger.damaged_layer,
                 ) {
                     ledger.take(row.line, &cell);
                     continue;
@@ -804,7 +829,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     }
                     _ => false,
                 };
-                if garbled(&cell.text) {
+                if garbled(&cell.text, ledger.damaged_layer) {
                     ledger.reject(
                         row.line,
                         &cell,
@@ -878,6 +903,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             actual_cell,
             weight_cell,
             score_cell,
+            ledger.damaged_layer,
         );
         let mut carried = (String::new(), String::new());
         if let (Layer::OwnWithTail, Some(b)) = (&layer, current.as_mut()) {
@@ -913,7 +939,16 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             }
             for c in rest {
                 let current_ind = current.as_mut().map(|b| &mut b.ind);
-                if level_fragment(&mut levels, &header, c, row.line, &mut done, current_ind) {
+                let damaged = ledger.damaged_layer;
+                if level_fragment(
+                    &mut levels,
+                    &header,
+                    c,
+                    row.line,
+                    &mut done,
+                    current_ind,
+                    damaged,
+                ) {
                     ledger.take(row.line, c);
                 }
             }
@@ -970,7 +1005,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
         let index = done.len();
         let mut stage = 0u8;
         for cell in rest {
-            if garbled(&cell.text) {
+            if garbled(&cell.text, ledger.damaged_layer) {
                 ledger.reject(
                     row.line,
                     cell,
@@ -1053,7 +1088,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             }
         }
         for c in &right {
-            if garbled(&c.text) {
+            if garbled(&c.text, ledger.damaged_layer) {
                 ledger.reject(
                     row.line,
                     c,
@@ -1114,6 +1149,7 @@ fn level_fragment(
     line: usize,
     done: &mut [Indicator],
     current: Option<&mut Indicator>,
+    damaged: bool,
 ) -> bool {
     let kind = header.kind_at(cell.column);
     let piece = cell.key();
@@ -1123,7 +1159,7 @@ fn level_fragment(
         Some(IndicatorColumn::Level2) => levels.claims(piece, in_l2).unwrap_or(Level::Two),
         _ => return false,
     };
-    if garbled(&cell.text) {
+    if garbled(&cell.text, damaged) {
         return false;
     }
     let from = levels.start_between(level, done.len());
@@ -1213,8 +1249,12 @@ fn second_layer(
     actual: Option<&Cell>,
     weight: &Cell,
     score: &Cell,
+    damaged: bool,
 ) -> Layer {
-    let value_garbled = [target, actual].iter().flatten().any(|c| garbled(&c.text));
+    let value_garbled = [target, actual]
+        .iter()
+        .flatten()
+        .any(|c| garbled(&c.text, damaged));
     let Some(b) = current.as_ref() else {
         return Layer::Own;
     };

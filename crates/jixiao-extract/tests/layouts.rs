@@ -296,3 +296,38 @@ fn a_funds_block_of_label_value_pairs_with_side_by_side_sources() {
     assert_eq!(central.received.as_ref().unwrap().raw, "0");
     assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
 }
+
+#[test]
+fn values_of_letters_are_kept_unless_the_text_layer_is_damaged() {
+    // Two rows with the same weight and score, the second valued `ISO9001`:
+    // in a clean text layer it is an indicator, not a garbled copy.
+    let clean = OTHER_PROVINCE.replace(
+        "效益指标\t社会效益指标\t受益人口\t≥\t3000\t人\t3200\t35\t35\t",
+        "\t质量指标\t水质认证\t=\tISO9001\t\tISO9001\t45\t45\t",
+    );
+    let doc = read_document(&clean);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    let names: Vec<_> = f
+        .indicators
+        .iter()
+        .filter_map(|i| i.name.as_deref())
+        .collect();
+    assert!(names.contains(&"水质认证"), "{names:?} {:?}", f.unmapped);
+    assert!(
+        f.unmapped.iter().all(|u| !u.text.contains("ISO")),
+        "{:?}",
+        f.unmapped
+    );
+    // Debris in two cells marks a damaged layer: the same row is then the
+    // second layer's garbled copy of the one above, and says so.
+    let damaged = clean.replace("个别村组水压不足", "个别村组水压不足\t\\\\~\t<i></i>");
+    let doc = read_document(&damaged);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert!(
+        f.unmapped
+            .iter()
+            .any(|u| u.text == "ISO9001" && u.reason.contains("second text layer")),
+        "{:?}",
+        f.unmapped
+    );
+}
