@@ -221,7 +221,9 @@ pub fn read_rows_document(rows: Vec<Row>) -> Document {
 fn read_self_evaluation(rows: &[Row], templates: &Templates, damaged: bool) -> SelfEvaluation {
     match engine::choose(templates, rows) {
         Some(t) => match t.reader.as_deref() {
-            Some("shanghai_modern") => modern::read(rows, damaged),
+            // Its reader carries the repairs of a damaged text layer; a
+            // clean one is read by the generic engine like any other.
+            Some("shanghai_modern") if damaged => modern::read(rows, damaged),
             Some("shanghai_older") => older::read(rows),
             _ => engine::read_self_evaluation(rows, t),
         },

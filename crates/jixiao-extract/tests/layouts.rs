@@ -331,3 +331,73 @@ fn values_of_letters_are_kept_unless_the_text_layer_is_damaged() {
         f.unmapped
     );
 }
+
+/// A national-family form whose indicator table a page break cuts, as a
+/// PDF's text gives it: a blank line where the page ends.
+const BROKEN: &str = "项目支出绩效自评表
+(2022年度)
+项目名称\t道路养护
+绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分
+\t产出指标\t数量指标\t养护里程\t≥100公里\t100公里\t40\t40
+\t效益指标\t生态\t绿化里程\t≥10公里\t10公里\t20\t20
+
+\t\t效益指标\t扬尘减少\t明显\t明显\t20\t20
+\t满意度指标\t满意度指标\t群众满意度\t≥90%\t95%\t20\t19
+总分\t\t\t\t\t\t100\t99
+";
+
+#[test]
+fn a_level_cell_cut_by_a_page_break_is_one_name() {
+    let doc = read_document(BROKEN);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    let level2: Vec<_> = f
+        .indicators
+        .iter()
+        .map(|i| i.level2.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        level2,
+        ["数量指标", "生态效益指标", "生态效益指标", "满意度指标"]
+    );
+    assert!(f
+        .repairs
+        .iter()
+        .any(|r| r.action.starts_with("split_level_cell")));
+    // On consecutive rows too, where the first piece covers one row: a
+    // merged cell's two lines.
+    let doc = read_document(&BROKEN.replace("\n\n", "\n"));
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert_eq!(f.indicators[2].level2.as_deref(), Some("生态效益指标"));
+    // A first piece over two rows is a name of its own, as printed.
+    let two = BROKEN.replace("\n\n", "\n\t\t\t水土保持\t达标\t达标\t0\t0\n");
+    let doc = read_document(&two);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert_eq!(
+        f.indicators[3].level2.as_deref(),
+        Some("效益指标"),
+        "{:?}",
+        f.indicators
+    );
+    assert!(f.repairs.is_empty(), "{:?}", f.repairs);
+}
+
+#[test]
+fn rows_after_a_page_break_that_lost_the_side_column_are_read_under_their_header() {
+    // The new page does not print the merged 绩效指标 column again.
+    let shifted = BROKEN
+        .replace("\n\n\t\t效益指标\t扬尘减少", "\n\n\t效益指标\t扬尘减少")
+        .replace(
+            "\t满意度指标\t满意度指标\t群众满意度\t≥90%\t95%\t20\t19\n总分\t\t\t\t\t\t100\t99",
+            "满意度指标\t满意度指标\t群众满意度\t≥90%\t95%\t20\t19\n总分\t\t\t\t\t100\t99",
+        );
+    let doc = read_document(&shifted);
+    let f = doc.forms[0].as_self_evaluation().unwrap();
+    assert_eq!(f.indicators.len(), 4, "{:?}", f.unmapped);
+    let last = &f.indicators[3];
+    assert_eq!(last.level1.as_deref(), Some("满意度指标"));
+    assert_eq!(last.name.as_deref(), Some("群众满意度"));
+    assert_eq!(last.score.as_ref().unwrap().raw, "19");
+    assert_eq!(f.total_score.as_ref().unwrap().raw, "99");
+    assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
+    assert!(f.repairs.iter().any(|r| r.action.starts_with("row_shift")));
+}

@@ -304,3 +304,46 @@ pub(crate) fn laid_out_under_spans(
         laid_out: true,
     })
 }
+
+/// The column of a row's last cell, when that cell is a number.
+fn last_number(row: &Row) -> Option<usize> {
+    let last = row.cells.last()?;
+    matches!(read_number(&last.text), NumberCell::Number { .. }).then_some(last.column)
+}
+
+/// Rows that stand one column left of the header: the merged column at
+/// the side (`绩效指标`) is not printed on them (a new page does not repeat
+/// it, or an export dropped its empty cell), so they begin in it. A row is
+/// read under the header moved one column left when it prints a cell left
+/// of the header's first column and its last cell, a number, stands one
+/// column left of where the other rows end theirs. Returns that header and
+/// the lines of the rows it is for.
+pub(crate) fn shifted_rows(cols: &Columns, rows: &[Row]) -> Option<(Columns, Vec<usize>)> {
+    let first = cols.cols.first()?.0;
+    if first == 0 {
+        return None;
+    }
+    let left = |r: &Row| r.cells.iter().any(|c| c.column < first);
+    // Where the rows that keep to the header end.
+    let mut ends: Vec<usize> = rows
+        .iter()
+        .filter(|r| r.cells.len() >= 3 && !left(r))
+        .filter_map(last_number)
+        .collect();
+    ends.sort_unstable();
+    let at = *ends.get(ends.len() / 2)?;
+    if ends.iter().filter(|&&c| c == at).count() * 2 <= ends.len() {
+        return None;
+    }
+    let moved: Vec<usize> = rows
+        .iter()
+        .filter(|r| r.cells.len() >= 2 && left(r) && last_number(r).is_some_and(|c| c + 1 == at))
+        .map(|r| r.line)
+        .collect();
+    if moved.is_empty() {
+        return None;
+    }
+    let mut shifted = cols.clone();
+    shifted.cols.iter_mut().for_each(|(c, _)| *c -= 1);
+    Some((shifted, moved))
+}

@@ -4,8 +4,8 @@
 //! between families is in the template.
 
 use super::columns::{
-    header_score, join_second_row, laid_out_under_spans, read_header, shifted_right, Columns,
-    Meaning,
+    header_score, join_second_row, laid_out_under_spans, read_header, shifted_right, shifted_rows,
+    Columns, Meaning,
 };
 use super::template::Template;
 use super::words::{any, label_key, meaning, plain};
@@ -176,11 +176,14 @@ fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
             }
         }
         if b.goals.is_none() && (b.funds.is_some() || i > 0) {
-            let goal = row.cells.iter().any(|c| {
-                c.text.chars().count() <= 12
-                    && !c.text.contains('表')
-                    && any(&c.text, &t.goals.anchors)
-            });
+            let label = |c: &Cell, words: &[String]| {
+                c.text.chars().count() <= 12 && !c.text.contains('表') && any(&c.text, words)
+            };
+            // The block's label, or its two sub-labels where the label of
+            // a merged cell is printed further down.
+            let goal = row.cells.iter().any(|c| label(c, &t.goals.anchors))
+                || (row.cells.iter().any(|c| label(c, &t.goals.expected))
+                    && row.cells.iter().any(|c| label(c, &t.goals.actual)));
             if goal {
                 b.goals = Some(i);
             }
@@ -214,6 +217,24 @@ fn pairs_header(row: &Row, vocab: &super::template::Vocabulary) -> Option<Column
         lines: vec![row.line],
         ..Columns::default()
     })
+}
+
+/// Whether a text ends a sentence (`。`, `；`, `!` …) rather than stops
+/// in the middle of one.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end().ends_with([
+        '。', '；', ';', '！', '!', '？', '?', '.', '」', '”', ')', '）',
+    ])
+}
+
+/// A label with the row's figures run into it
+/// (`年度资金总额1,000,000.001,200,000.00…`): two decimals or more in a
+/// label-sized text. One amount with its unit (`一般公共预算:1873.66万元`) is
+/// a label and its value, and a year (`2023年度资金`) no figure.
+fn glued_figures(label: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\d[\d,]*\.\d+").expect("glued pattern"));
+    label.chars().count() <= 80 && re.find_iter(label).nth(1).is_some()
 }
 
 fn has_numbers(row: &Row) -> bool {
@@ -734,6 +755,35 @@ impl Reader<'_> {
         let (label, values) = self.funds_cells(row, cols, first_value);
         let text: String = label.iter().map(|c| c.text.as_str()).collect();
         let role = meaning(&text, &t.funds.rows).and_then(|(m, _)| FundsLine::from_key(m));
+        if glued_figures(&text) {
+            // The extraction lost the row's column gaps: its figures cannot
+            // be told apart, so the row is not read and the block not whole.
+            let which = role.unwrap_or(if self.form.funds.is_empty() {
+                FundsLine::Total
+            } else {
+                FundsLine::Source
+            });
+            // The row is there, its figures unread.
+            self.form.funds.push(FundsRow::empty(which, row.line));
+            let row_name = which.key();
+            let why = format!(
+                "line {}: the figures are glued to the label in one cell ({text})",
+                row.line
+            );
+            for c in label.iter().chain(values.iter().map(|(c, _)| c)) {
+                self.leave(
+                    row,
+                    c,
+                    "figures glued to the funds row's label: the extraction lost its column gaps",
+                );
+            }
+            self.form.missing.push(Missing {
+                field: format!("funds.{row_name}"),
+                reason: why.clone(),
+            });
+            self.not_whole("funds", why);
+            return;
+        }
         let amounts = values.iter().any(|(c, _)| {
             matches!(read_number(&c.text), NumberCell::Number { .. })
                 || amount_with_unit(&c.text).is_some()
@@ -828,12 +878,18 @@ impl Reader<'_> {
                 } else {
                     &mut self.form.goals.actual
                 };
+                // A saved page's cells hold HTML paragraphs.
+                let text = crate::html::html_to_text(&cell.text);
                 match slot {
                     Some(s) => {
-                        s.push('\n');
-                        s.push_str(&cell.text);
+                        // A text cut mid-sentence (by a page break or the
+                        // cell's lines) goes on where it stopped.
+                        if ends_sentence(s) {
+                            s.push('\n');
+                        }
+                        s.push_str(&text);
                     }
-                    None => *slot = Some(cell.text.clone()),
+                    None => *slot = Some(text),
                 }
                 self.taken.insert((row.line, cell.column));
             }
@@ -898,11 +954,46 @@ impl Reader<'_> {
             self.header_offset(&rows[0], &cols, &shifted);
             cols = shifted;
         }
+        let shifted = shifted_rows(&cols, &rows[start..]);
+        let moved: HashSet<usize> = shifted
+            .as_ref()
+            .map(|(_, lines)| lines.iter().copied().collect())
+            .unwrap_or_default();
+        if let Some((_, lines)) = &shifted {
+            let list: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            self.form.repairs.push(Repair {
+                line: lines[0],
+                action: format!(
+                    "row_shift: lines {} stand one column left of the indicator header (the merged column at the side is not printed on them); they are read under the header moved one column left",
+                    list.join(", ")
+                ),
+                affects_numbers: false,
+            });
+        }
         let mut levels = Levels::default();
         let mut footer = false;
         let mut closed = false;
+        let mut repeated_header = false;
         for row in &rows[start..] {
-            let kind = self.kind_of(row, &cols);
+            // The header printed again at the top of a new page: the page
+            // break is where the rows under it continue.
+            if !has_numbers(row) && header_score(row, &t.indicators.columns) >= 3 {
+                row.cells.iter().for_each(|c| self.take(row, c));
+                repeated_header = true;
+                continue;
+            }
+            let continued;
+            let row = if std::mem::take(&mut repeated_header) {
+                continued = Row::new(row.line, row.cells.clone(), true);
+                &continued
+            } else {
+                row
+            };
+            let cols = match &shifted {
+                Some((left, _)) if moved.contains(&row.line) => left,
+                _ => &cols,
+            };
+            let kind = self.kind_of(row, cols);
             // A note row (其他需要说明事项) may stand before the total row.
             if footer && (closed || kind != RowKind::Total) {
                 self.read_footer(row);
@@ -916,9 +1007,9 @@ impl Reader<'_> {
                 RowKind::Grade => self.read_grade(row),
                 RowKind::Total => {
                     closed = true;
-                    self.read_total(row, &cols)
+                    self.read_total(row, cols)
                 }
-                RowKind::Body => self.read_body(row, &cols, &mut levels),
+                RowKind::Body => self.read_body(row, cols, &mut levels),
             }
         }
         if !(closed || footer) {
@@ -1023,13 +1114,22 @@ impl Reader<'_> {
             };
             match field.as_str() {
                 "level1" => {
-                    levels.level1 = Some(self.level(row, cell, 1, None));
+                    let name = self.level(row, cell, 1, None);
+                    let name = self.split_level(row, 1, levels.level1.take(), name);
+                    levels.level1 = Some(name);
                     levels.level2 = None;
                     own_level = true;
                 }
                 "level2" => {
                     let parent = levels.level1.clone();
-                    levels.level2 = Some(self.level(row, cell, 2, parent.as_deref()));
+                    let name = self.level(row, cell, 2, parent.as_deref());
+                    // A new 一级 on this row opens a new 二级 as well.
+                    let previous = if own_level {
+                        None
+                    } else {
+                        levels.level2.take()
+                    };
+                    levels.level2 = Some(self.split_level(row, 2, previous, name));
                     own_level = true;
                 }
                 "level1_weight" | "level2_weight" => self.level_weight(row, cell, &field, levels),
@@ -1047,6 +1147,81 @@ impl Reader<'_> {
         } else if filled {
             self.parent_row(row, ind, own_level);
         }
+    }
+
+    /// A level cell whose text the extraction split over two rows (`生态`
+    /// on one, `效益指标` on the next, in the same column: a merged cell's
+    /// lines, or a page break through it): where the first piece does not
+    /// end as level names do (the template's `level_ends`, `指标`) and the
+    /// two together do, and the first piece covers only the row above (or a
+    /// page break stands between), they are one name, given to the rows
+    /// already read under the first piece; noted in repairs. Returns the
+    /// level's name.
+    fn split_level(
+        &mut self,
+        row: &Row,
+        level: u8,
+        previous: Option<String>,
+        name: String,
+    ) -> String {
+        let ends = &self.t.indicators.level_ends;
+        let whole = |s: &str| ends.iter().any(|e| s.ends_with(e.as_str()));
+        let under = |p: &str| {
+            self.form
+                .indicators
+                .iter()
+                .rev()
+                .take_while(|i| {
+                    let l = if level == 1 { &i.level1 } else { &i.level2 };
+                    l.as_deref() == Some(p)
+                })
+                .count()
+        };
+        let split = |p: &String| !whole(p) && (row.after_break || under(p) <= 1);
+        let Some(prev) = previous.filter(split) else {
+            return name;
+        };
+        let joined = format!("{prev}{name}");
+        if !whole(&joined) {
+            return name;
+        }
+        for ind in self.form.indicators.iter_mut().rev() {
+            let slot = if level == 1 {
+                &mut ind.level1
+            } else {
+                &mut ind.level2
+            };
+            if slot.as_deref() != Some(prev.as_str()) {
+                break;
+            }
+            *slot = Some(joined.clone());
+        }
+        // The piece after the break opened no group of its own.
+        if self
+            .form
+            .groups
+            .last()
+            .is_some_and(|g| g.level == level && g.name == name)
+        {
+            self.form.groups.pop();
+        }
+        for g in &mut self.form.groups {
+            if g.level == level && g.name == prev {
+                g.name = joined.clone();
+            }
+            if level == 1 && g.parent.as_deref() == Some(prev.as_str()) {
+                g.parent = Some(joined.clone());
+            }
+        }
+        let which = if level == 1 { "一级" } else { "二级" };
+        self.form.repairs.push(Repair {
+            line: row.line,
+            action: format!(
+                "split_level_cell: the {which} cell printed {prev} on one row and {name} on the next is one cell, {joined}"
+            ),
+            affects_numbers: false,
+        });
+        joined
     }
 
     /// A weight printed in its own column beside a 一级 or 二级 cell: the
@@ -1451,6 +1626,12 @@ impl Reader<'_> {
             self.form.missing.push(Missing {
                 field: "indicators".into(),
                 reason: "no indicator table header (一级指标, 三级指标 …) in this form".into(),
+            });
+        }
+        if self.form.grade.is_none() {
+            self.form.missing.push(Missing {
+                field: "grade".into(),
+                reason: "the form prints no 评分等级 line".into(),
             });
         }
         if self.form.year.is_none() {

@@ -95,6 +95,10 @@ pub struct IndicatorVocab {
     /// Labels of the total row.
     #[serde(default)]
     pub total: Vec<String>,
+    /// How level names end (`指标`): a level cell split by a page break is
+    /// told by its first piece not ending so.
+    #[serde(default)]
+    pub level_ends: Vec<String>,
     /// Per field of a header cell that spans several columns, the fields of
     /// the columns under it in printed order (`target` → direction · target
     /// · measure_unit).
@@ -327,6 +331,7 @@ fn merge(base: &Template, child: &Template) -> Template {
         &base.indicators.block_labels,
     );
     lists(&mut t.indicators.total, &base.indicators.total);
+    lists(&mut t.indicators.level_ends, &base.indicators.level_ends);
     for (field, under) in &base.indicators.spans {
         t.indicators
             .spans
