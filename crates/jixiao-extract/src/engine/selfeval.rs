@@ -977,7 +977,8 @@ impl Reader<'_> {
         for row in &rows[start..] {
             // The header printed again at the top of a new page: the page
             // break is where the rows under it continue.
-            if !has_numbers(row) && header_score(row, &t.indicators.columns) >= 3 {
+            let page_top = row.after_break || repeated_header;
+            if page_top && !has_numbers(row) && header_score(row, &t.indicators.columns) >= 3 {
                 row.cells.iter().for_each(|c| self.take(row, c));
                 repeated_header = true;
                 continue;

@@ -101,6 +101,35 @@ fn without_numbering(text: &str) -> &str {
     }
 }
 
+/// Runs `f` on the label key of `text`. A form's cells are matched many
+/// times over (each block's vocabularies, each row kind), so the keys of
+/// label-sized texts are kept for the thread, a bounded number of them.
+fn with_key<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const MAX_TEXT: usize = 256;
+    const MAX_KEYS: usize = 8192;
+    thread_local! {
+        static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    if text.len() > MAX_TEXT {
+        return f(&label_key(text));
+    }
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some(key) = keys.get(text) {
+            return f(key);
+        }
+        if keys.len() >= MAX_KEYS {
+            keys.clear();
+        }
+        let key = label_key(text);
+        let out = f(&key);
+        keys.insert(text.to_string(), key);
+        out
+    })
+}
+
 /// The label a cell's text is matched as.
 pub(crate) fn label_key(text: &str) -> String {
     // One pass: plain characters outside brackets.
@@ -138,7 +167,7 @@ fn match_len(key: &str, word: &str) -> usize {
 
 /// Whether `text` matches one of `words`.
 pub(crate) fn any(text: &str, words: &[String]) -> bool {
-    best_len(&label_key(text), words) > 0
+    with_key(text, |key| best_len(key, words) > 0)
 }
 
 /// The longest match of `words` on `key`.
@@ -218,11 +247,12 @@ impl Matcher {
 
 /// The meaning whose words match `text` best, with the match length.
 pub(crate) fn meaning<'v>(text: &str, vocab: &'v Vocabulary) -> Option<(&'v str, usize)> {
-    let key = label_key(text);
-    if key.is_empty() {
-        return None;
-    }
-    vocab.matcher().best(&key)
+    with_key(text, |key| {
+        if key.is_empty() {
+            return None;
+        }
+        vocab.matcher().best(key)
+    })
 }
 
 /// Whether `key` is `word` as a damaged text layer prints it: its
