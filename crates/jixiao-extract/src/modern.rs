@@ -52,23 +52,7 @@ fn is_cjk(c: char) -> bool {
 /// layer that prints it twice or more is damaged (a second layer laid over
 /// the first, or a scan's OCR).
 fn debris(text: &str) -> bool {
-    let mut slashes = 0u8;
-    let mut prev = '\0';
-    for c in text.chars() {
-        match c {
-            '\\' | '~' => return true,
-            '/' => {
-                slashes += 1;
-                if slashes >= 4 {
-                    return true;
-                }
-            }
-            'i' if prev == '<' => return true,
-            _ => slashes = 0,
-        }
-        prev = c;
-    }
-    false
+    text.contains(['\\', '~']) || text.contains("////") || text.contains("<i")
 }
 
 /// Whether a document's text layer is damaged: two cells or more of
