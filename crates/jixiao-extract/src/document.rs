@@ -31,9 +31,13 @@ fn is_self_evaluation_title(row: &Row) -> bool {
     {
         return false;
     }
+    // A title is a line of one or two cells, at most 80 characters: a
+    // paragraph of prose that names an evaluation is none.
+    if row.cells.len() > 2 || raw.len() > 80 * 4 {
+        return false;
+    }
     let c = crate::engine::plain(raw);
-    row.cells.len() <= 2
-        && c.chars().count() <= 80
+    c.chars().count() <= 80
         && (c.contains("绩效自评") || c.contains("自评表") || c.contains("绩效评价表"))
         && !c.contains("报告")
 }

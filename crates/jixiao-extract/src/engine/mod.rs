@@ -56,7 +56,7 @@ impl HintIndex {
             }
         }
         let patterns: Vec<String> = written.iter().map(|h| words::plain(h)).collect();
-        let finder = AhoCorasick::new(&patterns).expect("hint patterns build");
+        let finder = words::build_automaton(&patterns).expect("hint patterns build");
         HintIndex {
             finder,
             written,

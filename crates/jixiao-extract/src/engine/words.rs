@@ -205,7 +205,7 @@ impl Matcher {
             }
         }
         let finder = (!texts.is_empty())
-            .then(|| aho_corasick::AhoCorasick::new(&texts).expect("vocabulary patterns build"));
+            .then(|| build_automaton(&texts).expect("vocabulary patterns build"));
         Matcher {
             names,
             patterns,
@@ -243,6 +243,17 @@ impl Matcher {
             .max_by_key(|(_, n)| **n)
             .map(|(i, n)| (self.names[i].as_str(), *n))
     }
+}
+
+/// An automaton over `patterns` that is cheap to build: a contiguous NFA.
+/// The keys it searches are label-sized, so a DFA's faster search does not
+/// pay for its build, which every process would do for every vocabulary.
+pub(crate) fn build_automaton<P: AsRef<[u8]>>(
+    patterns: &[P],
+) -> Result<aho_corasick::AhoCorasick, aho_corasick::BuildError> {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(patterns)
 }
 
 /// The meaning whose words match `text` best, with the match length.
