@@ -184,19 +184,12 @@ pub(crate) fn header_score(row: &Row, vocab: &Vocabulary) -> usize {
 pub(crate) fn shifted_right(cols: &Columns, rows: &[Row]) -> Option<Columns> {
     let first = cols.cols.first()?.0;
     let last = cols.cols.last()?.0;
-    let ending: Vec<&Row> = rows
+    let ending: Vec<usize> = rows
         .iter()
         .filter(|r| r.cells.len() >= 3)
-        .filter(|r| {
-            r.cells
-                .last()
-                .is_some_and(|c| matches!(read_number(&c.text), NumberCell::Number { .. }))
-        })
+        .filter_map(last_number)
         .collect();
-    let beyond = ending
-        .iter()
-        .filter(|r| r.cells.last().is_some_and(|c| c.column == last + 1))
-        .count();
+    let beyond = ending.iter().filter(|&&c| c == last + 1).count();
     let uses_first = rows
         .iter()
         .filter(|r| r.cells.len() >= 3)
@@ -204,8 +197,7 @@ pub(crate) fn shifted_right(cols: &Columns, rows: &[Row]) -> Option<Columns> {
     if ending.len() < 2 || beyond != ending.len() || uses_first {
         return None;
     }
-    let mut out = cols.clone();
-    out.cols.iter_mut().for_each(|(c, _)| *c += 1);
+    let mut out = moved(cols, 1);
     let has = |f: &str| out.of(f).is_some();
     if !has("level1") && out.of("level2") == Some(first + 2) {
         if let Some(slot) = out.cols.iter_mut().find(|(c, _)| *c == first + 1) {
@@ -305,6 +297,16 @@ pub(crate) fn laid_out_under_spans(
     })
 }
 
+/// The header with every column moved `by` columns (the callers make sure
+/// none goes below 0).
+fn moved(cols: &Columns, by: isize) -> Columns {
+    let mut out = cols.clone();
+    out.cols
+        .iter_mut()
+        .for_each(|(c, _)| *c = c.saturating_add_signed(by));
+    out
+}
+
 /// The column of a row's last cell, when that cell is a number.
 fn last_number(row: &Row) -> Option<usize> {
     let last = row.cells.last()?;
@@ -335,15 +337,13 @@ pub(crate) fn shifted_rows(cols: &Columns, rows: &[Row]) -> Option<(Columns, Vec
     if ends.iter().filter(|&&c| c == at).count() * 2 <= ends.len() {
         return None;
     }
-    let moved: Vec<usize> = rows
+    let lines: Vec<usize> = rows
         .iter()
         .filter(|r| r.cells.len() >= 2 && left(r) && last_number(r).is_some_and(|c| c + 1 == at))
         .map(|r| r.line)
         .collect();
-    if moved.is_empty() {
+    if lines.is_empty() {
         return None;
     }
-    let mut shifted = cols.clone();
-    shifted.cols.iter_mut().for_each(|(c, _)| *c -= 1);
-    Some((shifted, moved))
+    Some((moved(cols, -1), lines))
 }
