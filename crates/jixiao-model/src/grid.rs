@@ -29,7 +29,7 @@ impl Cell {
             column,
             // Labels and names are short; long prose is matched as printed.
             squeezed: (text.len() <= LONG && has_whitespace(text.as_bytes()))
-                .then(|| compact(text)),
+                .then(|| strip_whitespace(text)),
             text: text.to_string(),
         }
     }
@@ -93,6 +93,11 @@ pub fn compact(s: &str) -> String {
     if !has_whitespace(s.as_bytes()) {
         return s.to_string();
     }
+    strip_whitespace(s)
+}
+
+/// `s` with every whitespace character removed (no test first).
+fn strip_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for part in s.split(char::is_whitespace) {
         out.push_str(part);
@@ -100,10 +105,12 @@ pub fn compact(s: &str) -> String {
     out
 }
 
-/// Whether UTF-8 `b` holds a whitespace character, looking at bytes only:
-/// ASCII whitespace, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
-/// U+2029, U+202F, U+205F and U+3000 (what `char::is_whitespace` accepts).
+/// Whether UTF-8 `b` holds a whitespace character (what `char::is_whitespace`
+/// accepts: U+0009–U+000D, space, U+0085, U+00A0, U+1680, U+2000–U+200A,
+/// U+2028, U+2029, U+202F, U+205F and U+3000), looking at bytes only.
 pub fn has_whitespace(b: &[u8]) -> bool {
+    // Cells are short: one loop that stops at the candidate bytes (ASCII
+    // controls and space, and the lead bytes of the others).
     let mut i = 0;
     while let Some(off) = b[i..]
         .iter()
@@ -111,7 +118,7 @@ pub fn has_whitespace(b: &[u8]) -> bool {
     {
         let j = i + off;
         let hit = match b[j] {
-            x if x.is_ascii_whitespace() => true,
+            x if x <= b' ' => x == b' ' || (b'\t'..=b'\r').contains(&x),
             0xC2 => matches!(b.get(j + 1), Some(0x85 | 0xA0)),
             0xE1 => b.get(j + 1) == Some(&0x9A) && b.get(j + 2) == Some(&0x80),
             0xE2 => match (b.get(j + 1), b.get(j + 2)) {
@@ -119,8 +126,7 @@ pub fn has_whitespace(b: &[u8]) -> bool {
                 (Some(0x81), Some(0x9F)) => true,
                 _ => false,
             },
-            0xE3 => b.get(j + 1) == Some(&0x80) && b.get(j + 2) == Some(&0x80),
-            _ => false,
+            _ => b.get(j + 1) == Some(&0x80) && b.get(j + 2) == Some(&0x80),
         };
         if hit {
             return true;
@@ -133,7 +139,7 @@ pub fn has_whitespace(b: &[u8]) -> bool {
 /// `s` without whitespace, borrowed when it has none.
 pub fn squeeze(s: &str) -> std::borrow::Cow<'_, str> {
     if has_whitespace(s.as_bytes()) {
-        std::borrow::Cow::Owned(compact(s))
+        std::borrow::Cow::Owned(strip_whitespace(s))
     } else {
         std::borrow::Cow::Borrowed(s)
     }
@@ -175,6 +181,22 @@ mod tests {
         assert_eq!(rows[1].line, 4);
         assert!(rows[1].after_break);
         assert_eq!(rows[1].cells[0].column, 1);
+    }
+
+    #[test]
+    fn whitespace_is_found_as_char_is_whitespace_finds_it() {
+        // Every character, between CJK text near the start and deep inside.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let pad = "预".repeat(10);
+            for s in [format!("项目{c}名称"), format!("{pad}x{c}{pad}")] {
+                assert_eq!(
+                    has_whitespace(s.as_bytes()),
+                    s.chars().any(char::is_whitespace),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
     }
 
     #[test]
