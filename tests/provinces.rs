@@ -5,7 +5,7 @@
 //! relations the records mark as not holding must be found, while forms
 //! whose relations all hold get no error.
 
-use jixiao_extract::{Form, MoneyUnit, Num, NumberCell, SelfEvaluation};
+use jixiao_extract::{Declaration, Form, MoneyUnit, Num, NumberCell, SelfEvaluation};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// The recall below which the test fails (the generic engine's target);
 /// raise it as the engine reads more, never lower it.
 const MIN_RECALL: f64 = 0.97;
+
+/// The same for declarations.
+const MIN_DECLARATION_RECALL: f64 = 0.97;
 
 /// Text as compared: without whitespace, and without the pinyin readings
 /// some sites print after each character (`績(jī)效`), which the records
@@ -61,6 +64,11 @@ impl Tally {
 /// The expected records of self-evaluations (the corpus also holds
 /// declarations and budget disclosures, checked by their own tests).
 fn forms() -> Vec<PathBuf> {
+    forms_of("self_evaluation")
+}
+
+/// The expected records of `kind`.
+fn forms_of(kind: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir("corpus/provinces")
         .expect("corpus/provinces")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -68,7 +76,7 @@ fn forms() -> Vec<PathBuf> {
         .filter(|p| {
             let text = std::fs::read_to_string(p).expect("readable expected record");
             let record: Value = serde_json::from_str(&text).expect("expected record is JSON");
-            record["kind"] == "self_evaluation"
+            record["kind"] == kind
         })
         .collect();
     v.sort();
@@ -418,5 +426,332 @@ fn relations_that_do_not_hold_are_found_and_holding_forms_get_no_error() {
     assert!(
         found * 10 >= total * 9,
         "only {found} of {total} relations not holding found at error or warning"
+    );
+}
+
+/// The declaration the `.txt` gives (the one with most targets and sources).
+fn declaration(path: &Path) -> Option<(Declaration, Vec<jixiao_validate::Finding>)> {
+    let doc = jixiao_extract::read_file(path).expect("readable corpus form");
+    let findings = jixiao_validate::validate(&doc);
+    let (i, d) = doc
+        .forms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f {
+            Form::Declaration(d) => Some((i, d)),
+            _ => None,
+        })
+        .max_by_key(|(_, d)| d.targets.len() + d.sources.len())?;
+    let own = findings.into_iter().filter(|x| x.form == i).collect();
+    Some((d.clone(), own))
+}
+
+/// The money unit a record names.
+fn unit_of(u: &str) -> MoneyUnit {
+    if u == "元" {
+        MoneyUnit::Yuan
+    } else {
+        MoneyUnit::WanYuan
+    }
+}
+
+fn declaration_header_facts(t: &mut Tally, e: &Value, d: &Declaration) {
+    if let Some(y) = e["year"].as_i64() {
+        t.fact(d.year == Some(y as i32), || format!("year {y}"));
+    }
+    if let Some(u) = str_of(&e["unit"]) {
+        t.fact(d.unit == Some(unit_of(u)), || format!("unit {u}"));
+    }
+    let Some(header) = e["header"].as_object() else {
+        return;
+    };
+    let bare = |s: &str| squeeze(s).trim_end_matches([':', '：']).to_string();
+    for (key, v) in header {
+        let Some(v) = v.as_str() else { continue };
+        let got = match key.as_str() {
+            "project_name" => d.project_name.as_deref(),
+            "department" => d.department.as_deref(),
+            "implementing_unit" => d.implementing_unit.as_deref(),
+            "project_leader" => d.leader.as_deref(),
+            "contact" => d.contact.as_deref(),
+            // A label the record keeps as printed: the field of that name,
+            // or the header field jixiao filed that value under.
+            _ => d
+                .header_fields
+                .iter()
+                .find(|h| h.name == *key || bare(&h.name) == bare(key))
+                .or_else(|| {
+                    d.header_fields
+                        .iter()
+                        .find(|h| same_text(v, Some(&h.value)))
+                })
+                .map(|h| h.value.as_str()),
+        };
+        t.fact(same_text(v, got), || {
+            format!("header {key} {v} (read {got:?})")
+        });
+    }
+}
+
+/// The row role a declaration record names, as jixiao's rows name it
+/// (市级 and 区级 are both local money; 自有资金 is the unit's own).
+fn role_key(role: &str) -> &str {
+    match role {
+        "city" | "district" => "local",
+        "own_funds" => "unit_funds",
+        r => r,
+    }
+}
+
+fn declaration_funds_facts(t: &mut Tally, e: &Value, d: &Declaration) {
+    let Some(rows) = e["funds"]["rows"].as_array() else {
+        return;
+    };
+    let mut used = vec![false; d.sources.len()];
+    for row in rows {
+        let label = row["label"].as_str().unwrap_or("");
+        let role = role_key(row["role"].as_str().unwrap_or(""));
+        let by_label = d
+            .sources
+            .iter()
+            .enumerate()
+            .find(|(i, s)| !used[*i] && squeeze(&s.label) == squeeze(label));
+        let by_role = || {
+            d.sources
+                .iter()
+                .enumerate()
+                .find(|(i, s)| !used[*i] && s.row.key() == role)
+        };
+        let got = by_label.or_else(by_role).map(|(i, s)| {
+            used[i] = true;
+            s
+        });
+        for (col, v) in row["cells"].as_object().into_iter().flatten() {
+            let Some(v) = v.as_str() else { continue };
+            if jixiao_extract::read_number(v) == NumberCell::Empty {
+                continue;
+            }
+            let value = got.and_then(|s| {
+                s.amounts
+                    .iter()
+                    .find(|a| a.column == *col)
+                    .map(|a| &a.value)
+            });
+            t.fact(same_number(v, value), || format!("funds {label} {col} {v}"));
+        }
+    }
+}
+
+/// The allocation table, row by row in printed order, each cell by its
+/// column's header.
+fn allocation_facts(t: &mut Tally, e: &Value, d: &Declaration) {
+    let Some(rows) = e["allocation"]["rows"].as_array() else {
+        return;
+    };
+    let read = d.allocation.as_ref().map_or(&[][..], |a| &a.rows[..]);
+    for (i, row) in rows.iter().enumerate() {
+        for (col, v) in row["cells"].as_object().into_iter().flatten() {
+            let Some(v) = v.as_str() else { continue };
+            let got = read.get(i).and_then(|r| {
+                r.cells
+                    .iter()
+                    .find(|c| {
+                        c.header
+                            .as_deref()
+                            .is_some_and(|h| squeeze(h) == squeeze(col))
+                    })
+                    .map(|c| c.text.as_str())
+            });
+            t.fact(same_text(v, got), || {
+                format!("allocation row {i} {col} {v} (read {got:?})")
+            });
+        }
+    }
+}
+
+fn declaration_goal_facts(t: &mut Tally, e: &Value, d: &Declaration) {
+    for (k, got) in [
+        ("overall", d.overall_goal.as_deref()),
+        ("annual", d.annual_goal.as_deref()),
+        ("mid_term", d.mid_term_goal.as_deref()),
+        ("long_term", d.long_term_goal.as_deref()),
+    ] {
+        if let Some(v) = e["goals"][k].as_str() {
+            t.fact(same_text(v, got), || format!("goal {k} {v} (read {got:?})"));
+        }
+    }
+}
+
+fn declaration_target_facts(t: &mut Tally, e: &Value, d: &Declaration) {
+    let Some(list) = e["indicators"].as_array() else {
+        return;
+    };
+    let mut used = vec![false; d.targets.len()];
+    for ind in list {
+        // A row that prints no 三级 name is found by its levels and target.
+        let unnamed = |g: &jixiao_extract::Target| {
+            g.name.is_none()
+                && ["level1", "level2"]
+                    .iter()
+                    .zip([&g.level1, &g.level2])
+                    .all(|(k, v)| {
+                        ind[*k]
+                            .as_str()
+                            .is_none_or(|want| same_text(want, v.as_deref()))
+                    })
+                && ind["target"]
+                    .as_str()
+                    .is_none_or(|want| same_text(want, g.value.as_ref().map(|m| m.text.as_str())))
+        };
+        let name = ind["name"].as_str().unwrap_or("(no name)");
+        let hit = d.targets.iter().enumerate().find(|(i, g)| {
+            !used[*i]
+                && match ind["name"].as_str() {
+                    Some(n) => same_text(n, g.name.as_deref()),
+                    None => unnamed(g),
+                }
+        });
+        t.fact(hit.is_some(), || format!("indicator {name}"));
+        let g = hit.map(|(i, g)| {
+            used[i] = true;
+            g
+        });
+        let extra = &ind["extra"];
+        for (k, want, got) in [
+            (
+                "level1",
+                ind["level1"].as_str(),
+                g.and_then(|g| g.level1.as_deref()),
+            ),
+            (
+                "level2",
+                ind["level2"].as_str(),
+                g.and_then(|g| g.level2.as_deref()),
+            ),
+            (
+                "target",
+                ind["target"].as_str(),
+                g.and_then(|g| g.value.as_ref()).map(|m| m.text.as_str()),
+            ),
+            (
+                "unit",
+                extra["unit"].as_str(),
+                g.and_then(|g| g.measure_unit.as_deref()),
+            ),
+            (
+                "nature",
+                extra["nature"].as_str(),
+                g.and_then(|g| g.nature.as_deref()),
+            ),
+            (
+                "direction",
+                extra["direction"].as_str(),
+                g.and_then(|g| g.direction.as_deref()),
+            ),
+            (
+                "note",
+                extra["note"].as_str(),
+                g.and_then(|g| g.remark.as_deref()),
+            ),
+            (
+                "explanation",
+                extra["explanation"].as_str(),
+                g.and_then(|g| g.explanation.as_deref()),
+            ),
+        ] {
+            if let Some(v) = want {
+                t.fact(same_text(v, got), || {
+                    format!("{name} {k} {v} (read {got:?})")
+                });
+            }
+        }
+        if let Some(want) = ind["period"].as_str() {
+            let got = g.and_then(|g| g.period.as_deref());
+            t.fact(got == Some(want), || {
+                format!("{name} period {want} (read {got:?})")
+            });
+        }
+        for (area, v) in ind["targets_by_area"].as_object().into_iter().flatten() {
+            let Some(v) = v.as_str() else { continue };
+            let got = g.and_then(|g| {
+                g.by_area
+                    .iter()
+                    .find(|a| squeeze(&a.area) == squeeze(area))
+                    .map(|a| a.value.text.as_str())
+            });
+            t.fact(same_text(v, got), || {
+                format!("{name} {area} {v} (read {got:?})")
+            });
+        }
+        if let Some(w) = extra["weight"]
+            .as_str()
+            .filter(|v| jixiao_extract::read_number(v) != NumberCell::Empty)
+        {
+            let got = g.and_then(|g| g.weight.as_ref());
+            t.fact(same_number(w, got), || format!("{name} weight {w}"));
+        }
+    }
+    for grp in e["indicator_groups"].as_array().into_iter().flatten() {
+        let (Some(name), Some(w)) = (grp["level1"].as_str(), grp["weight"].as_str()) else {
+            continue;
+        };
+        let got = d.groups.iter().find(|x| squeeze(&x.name) == squeeze(name));
+        let ok = got.is_some_and(|x| {
+            x.weight_range.as_deref() == Some(w) || same_number(w, x.weight.as_ref())
+        });
+        t.fact(ok, || format!("group {name} {w}"));
+    }
+}
+
+#[test]
+fn recall_on_other_provinces_declarations() {
+    let mut by_family: BTreeMap<String, Tally> = BTreeMap::new();
+    let paths = forms_of("declaration");
+    assert!(paths.len() >= 19, "{} declarations", paths.len());
+    for p in &paths {
+        let e: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        let family = e["source"]["family"].as_str().unwrap_or("?").to_string();
+        let t = by_family.entry(family).or_default();
+        let before = t.misses.len();
+        let lines = jixiao_extract::LineSpan { start: 0, end: 0 };
+        let d = match declaration(&txt_of(p)) {
+            Some((d, _)) => d,
+            None => {
+                t.misses
+                    .push("no declaration read; every fact below is missed".into());
+                Declaration::empty(lines, Vec::new())
+            }
+        };
+        declaration_header_facts(t, &e, &d);
+        declaration_funds_facts(t, &e, &d);
+        declaration_goal_facts(t, &e, &d);
+        declaration_target_facts(t, &e, &d);
+        allocation_facts(t, &e, &d);
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        for m in &mut t.misses[before..] {
+            *m = format!("{name}: {m}");
+        }
+    }
+    let (mut found, mut total) = (0, 0);
+    for (family, t) in &by_family {
+        println!(
+            "{family:<12} {:>4}/{:<4} {:6.2}%",
+            t.found,
+            t.total,
+            100.0 * t.found as f64 / t.total.max(1) as f64
+        );
+        for m in &t.misses {
+            println!("    missed {m}");
+        }
+        found += t.found;
+        total += t.total;
+    }
+    let recall = found as f64 / total as f64;
+    println!("all          {found:>4}/{total:<4} {:6.2}%", 100.0 * recall);
+    assert!(
+        recall >= MIN_DECLARATION_RECALL,
+        "recall {:.2}% is below {:.0}%",
+        100.0 * recall,
+        100.0 * MIN_DECLARATION_RECALL
     );
 }

@@ -280,39 +280,6 @@ fn is_placeholder(text: &str) -> bool {
     !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == '—')
 }
 
-fn empty_declaration(lines: LineSpan, parts: Vec<LineSpan>) -> Declaration {
-    Declaration {
-        lines,
-        parts,
-        project_name: None,
-        year: None,
-        unit: None,
-        category: None,
-        leader: None,
-        contact: None,
-        phone: None,
-        start_date: None,
-        end_date: None,
-        overview: None,
-        approval: Approval::default(),
-        funds: DeclarationFunds::default(),
-        resources: None,
-        overall_goal: None,
-        annual_goal: None,
-        other_issues: None,
-        activities: None,
-        targets: Vec::new(),
-        line_items: Vec::new(),
-        items_total: None,
-        safeguards: Vec::new(),
-        copies: Vec::new(),
-        missing: Vec::new(),
-        repairs: Vec::new(),
-        unmapped: Vec::new(),
-        cells: CellCount::default(),
-    }
-}
-
 /// Rows common to every part: titles, year, 金额单位, 项目名称.
 fn read_common(row: &Row, d: &mut Declaration, ledger: &mut Ledger) -> bool {
     let key = row.compact();
@@ -770,6 +737,7 @@ fn read_target(
         name: Some(name.text.trim().to_string()),
         value: Some(read_measure(value.text.trim())),
         remark: remark.map(|r| r.text.trim().to_string()),
+        ..Target::default()
     });
 }
 
@@ -931,7 +899,7 @@ pub(crate) fn read(parts: &[(Part, &[Row])]) -> Declaration {
             .find_map(|r| r.last())
             .map_or(0, |r| r.line),
     };
-    let mut d = empty_declaration(whole, slices.iter().map(|r| span(r)).collect());
+    let mut d = Declaration::empty(whole, slices.iter().map(|r| span(r)).collect());
     let mut ledger = Ledger::for_parts(&slices);
     for (part, rows) in parts {
         match part {

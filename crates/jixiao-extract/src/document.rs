@@ -3,7 +3,7 @@
 
 use crate::budget;
 use crate::declaration::{self, Part};
-use crate::engine::{self, Templates};
+use crate::engine::{self, Templates, TitleIndex};
 use crate::model::*;
 use crate::modern;
 use crate::narrative;
@@ -20,28 +20,6 @@ fn year_heading(key: &str) -> bool {
             .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// A line that titles a self-evaluation of any family: 项目支出绩效自评表,
-/// 绩效目标自评表, 部门整体支出绩效评价表, 绩效自评评分表 ….
-fn is_self_evaluation_title(row: &Row) -> bool {
-    let raw = row.compact();
-    // Most lines are no title: look for 自评/评价 (either script) first.
-    if !["自评", "自評", "评价", "評價"]
-        .iter()
-        .any(|w| raw.contains(w))
-    {
-        return false;
-    }
-    // A title is a line of one or two cells, at most 80 characters: a
-    // paragraph of prose that names an evaluation is none.
-    if row.cells.len() > 2 || raw.len() > 80 * 4 {
-        return false;
-    }
-    let c = crate::engine::plain(raw);
-    c.chars().count() <= 80
-        && (c.contains("绩效自评") || c.contains("自评表") || c.contains("绩效评价表"))
-        && !c.contains("报告")
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Head {
     /// 财政项目支出绩效自评表
@@ -50,6 +28,8 @@ enum Head {
     OlderTitle,
     /// One part of 财政项目支出绩效目标申报表
     DeclarationTitle(Part),
+    /// A one-table declaration (绩效目标申报表, 绩效目标表) of any family
+    TargetTitle,
     /// A unit budget table
     TableTitle(BudgetTableKind),
     /// Any other form title or section heading: the end of a form.
@@ -60,7 +40,7 @@ enum Head {
     Name,
 }
 
-fn head_of(row: &Row) -> Option<Head> {
+fn head_of(row: &Row, titles: &TitleIndex) -> Option<Head> {
     let c = row.compact();
     // A list item (a table of contents) names titles without being one.
     if c.starts_with('-') {
@@ -77,11 +57,13 @@ fn head_of(row: &Row) -> Option<Head> {
     if c.contains("项目绩效自我评价") {
         return Some(Head::OlderTitle);
     }
-    if is_self_evaluation_title(row) {
-        return Some(Head::ModernTitle);
-    }
     if let Some(part) = declaration::part_of_title(c) {
         return Some(Head::DeclarationTitle(part));
+    }
+    match titles.kind_of(row) {
+        Some("self_evaluation") => return Some(Head::ModernTitle),
+        Some("declaration") => return Some(Head::TargetTitle),
+        _ => {}
     }
     if let Some(kind) = budget::table_kind(c) {
         return Some(Head::TableTitle(kind));
@@ -108,6 +90,7 @@ const OTHER_REASON: &str =
 enum Segment {
     Table(BudgetTableKind, usize, usize),
     Declaration(Part, usize, usize),
+    Target(usize, usize),
     Modern(usize, usize),
     Older(usize, usize),
     Other(usize, usize, &'static str),
@@ -115,8 +98,8 @@ enum Segment {
 
 /// Row ranges of forms: a form starts at a run of title/year lines ending
 /// in its 项目名称 line, or at a title alone.
-fn segments(rows: &[Row]) -> Vec<Segment> {
-    let heads: Vec<Option<Head>> = rows.iter().map(head_of).collect();
+fn segments(rows: &[Row], titles: &TitleIndex) -> Vec<Segment> {
+    let heads: Vec<Option<Head>> = rows.iter().map(|r| head_of(r, titles)).collect();
     let mut starts: Vec<(usize, Option<Head>)> = Vec::new();
     let mut i = 0;
     let mut in_declaration = false;
@@ -124,7 +107,7 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
         match heads[i] {
             // Inside a declaration part, 项目名称 and year lines are its own rows.
             Some(Head::Name | Head::Year) if in_declaration => i += 1,
-            Some(Head::DeclarationTitle(_)) => {
+            Some(Head::DeclarationTitle(_) | Head::TargetTitle) => {
                 in_declaration = true;
                 starts.push((i, heads[i]));
                 i += 1;
@@ -193,6 +176,7 @@ fn segments(rows: &[Row]) -> Vec<Segment> {
         let has = |p: &str| body.iter().any(|r| r.compact().contains(p));
         let seg = match title {
             Some(Head::DeclarationTitle(part)) => Segment::Declaration(part, start, end),
+            Some(Head::TargetTitle) => Segment::Target(start, end),
             Some(Head::TableTitle(kind)) => Segment::Table(kind, start, end),
             Some(Head::OlderTitle) => Segment::Older(start, end),
             Some(Head::ModernTitle) => Segment::Modern(start, end),
@@ -244,6 +228,7 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
     let mut forms = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;
+    let mut last_other: Option<(usize, usize)> = None;
     let mut group: Vec<(Part, usize, usize)> = Vec::new();
     let flush = |group: &mut Vec<(Part, usize, usize)>, forms: &mut Vec<Form>| {
         if group.is_empty() {
@@ -253,7 +238,7 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         forms.push(Form::Declaration(declaration::read(&parts)));
         group.clear();
     };
-    for seg in segments(&rows) {
+    for seg in segments(&rows, templates.titles()) {
         if let Segment::Declaration(part, s, e) = seg {
             let name = declaration::project_name_of(&rows[s..e]);
             let continues = group.last().is_some_and(|&(last, gs, ge)| {
@@ -273,6 +258,29 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         flush(&mut group, &mut forms);
         match seg {
             Segment::Declaration(..) => unreachable!("handled above"),
+            Segment::Target(s, e) => match engine::choose_of(templates, "declaration", &rows[s..e])
+            {
+                Some(t) => {
+                    let mut d = engine::read_declaration(&rows[s..e], t);
+                    // An allocation table printed right before the form.
+                    if let Some((ps, pe)) = last_other.filter(|&(_, pe)| last_was_other && pe == s)
+                    {
+                        if engine::attach_allocation(&rows[ps..pe], t, &mut d) {
+                            give_back(&mut unrecognized, &rows[ps..pe]);
+                        }
+                    }
+                    last_was_other = false;
+                    forms.push(Form::Declaration(d));
+                }
+                None => unrecognized.push(Unrecognized {
+                    lines: LineSpan {
+                        start: rows[s].line,
+                        end: rows[e - 1].line,
+                    },
+                    cells: rows[s..e].iter().map(|r| r.cells.len()).sum(),
+                    reason: "a declaration, and no declaration template is loaded".into(),
+                }),
+            },
             Segment::Table(kind, s, e) => {
                 last_was_other = false;
                 forms.push(Form::BudgetTable(budget::read(kind, &rows[s..e])));
@@ -297,6 +305,7 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
                 if s == e {
                     continue;
                 }
+                last_other = Some((s, e));
                 let cells = rows[s..e].iter().map(|r| r.cells.len()).sum();
                 let span = LineSpan {
                     start: rows[s].line,
@@ -327,6 +336,29 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         unrecognized,
         geometry: Vec::new(),
         repairs: readings.into_iter().collect(),
+    }
+}
+
+/// Takes the rows a form has read back out of the last unrecognized span.
+fn give_back(unrecognized: &mut Vec<Unrecognized>, rows: &[Row]) {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return;
+    };
+    let Some(span) = unrecognized.last_mut() else {
+        return;
+    };
+    if span.lines.end != last.line {
+        return;
+    }
+    if span.lines.start >= first.line {
+        unrecognized.pop();
+    } else {
+        span.lines.end = first.line.saturating_sub(1);
+        span.cells -= rows
+            .iter()
+            .map(|r| r.cells.len())
+            .sum::<usize>()
+            .min(span.cells);
     }
 }
 

@@ -288,6 +288,13 @@ pub struct Indicator {
     /// 评分标准, where printed
     #[serde(skip_serializing_if = "Option::is_none")]
     pub criteria: Option<String>,
+    /// One target per area, where the form prints a column for each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_area: Vec<AreaTarget>,
+    /// The table (or column group) the row stands in: `annual`,
+    /// `mid_term`, `long_term`, where the form prints several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
 }
 
 /// A grade band printed by the form itself (`90（含）-100分为优秀`).
@@ -614,6 +621,116 @@ pub struct Target {
     /// 备注
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    /// 分值, where the form prints one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Num>,
+    /// 指标性质 (正向 / 反向, or the comparator some forms print there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nature: Option<String>,
+    /// 计量单位 / 度量单位, where printed in its own column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_unit: Option<String>,
+    /// 指标方向 / 计算符号, where printed in its own column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// 指标解释 / 指标值说明, where printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// One target per area, where the form prints a column for each
+    /// (区域目标值 over 新罗区 · 永定区 …); `value` is then empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_area: Vec<AreaTarget>,
+    /// `annual`, `mid_term` or `long_term`, where the form prints a table
+    /// (or a column group) for each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+}
+
+/// The target one area is set, in a form that prints a column per area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct AreaTarget {
+    /// The area as printed in the column header.
+    pub area: String,
+    /// Its target.
+    pub value: Measure,
+}
+
+/// A table of amounts printed before a declaration, dividing its money
+/// among areas or recipients (资金分配表, 预算安排表).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct AllocationTable {
+    /// Its title as printed.
+    pub title: Option<String>,
+    /// Source lines.
+    pub lines: LineSpan,
+    /// The leaf column headers in printed order; a header under a spanning
+    /// one is written `上级/下级`.
+    pub columns: Vec<TableColumn>,
+    /// The data rows in printed order (小计 and 合计 rows included).
+    pub rows: Vec<TableRow>,
+    /// The money unit the table prints (`单位:万元`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<MoneyUnit>,
+}
+
+/// A leaf column header of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct TableColumn {
+    /// Source column.
+    pub column: usize,
+    /// Its header path as printed, levels joined by `/`.
+    pub header: String,
+}
+
+/// One data row of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct TableRow {
+    /// Source line.
+    pub line: usize,
+    /// Its non-empty cells.
+    pub cells: Vec<TableCell>,
+}
+
+/// One cell of a [`TableRow`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct TableCell {
+    /// Source column.
+    pub column: usize,
+    /// The header of its column, if the table prints one there.
+    pub header: Option<String>,
+    /// The text as printed.
+    pub text: String,
+    /// The number it prints, if it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<Num>,
+}
+
+/// One row of a declaration's funds block: a fund source (or a total, or
+/// a line of 收入构成 / 支出构成) and its amounts, by column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct FundSource {
+    /// Source line.
+    pub line: usize,
+    /// What the row is (`source` for a label no template names).
+    pub row: FundsLine,
+    /// The label as printed.
+    pub label: String,
+    /// The part of the block the row stands in (`income` for 收入构成,
+    /// `expenditure` for 支出构成), where the block has parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block: Option<String>,
+    /// The amounts printed on the row, by column meaning (`amount`,
+    /// `share`, `annual`, `mid_term` …), in printed order.
+    pub amounts: Vec<ColumnAmount>,
+}
+
+/// One amount of a [`FundSource`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ColumnAmount {
+    /// The column's meaning (`amount` where the block prints one column).
+    pub column: String,
+    /// The number, its cell text kept whole in `raw` (`854万(…)`).
+    pub value: Num,
 }
 
 /// One line of 项目构成分解.
@@ -742,6 +859,96 @@ pub struct Declaration {
     pub unmapped: Vec<Unmapped>,
     /// Where the source cells went.
     pub cells: CellCount,
+    /// The template the form was read with, where the generic engine read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The family of that template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The title as printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// 主管部门
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// 实施单位
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub implementing_unit: Option<String>,
+    /// Header cells with no field of their own, label and value as printed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub header_fields: Vec<HeaderField>,
+    /// 资金情况 as the engine reads it: every printed row, an open list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<FundSource>,
+    /// 中期目标
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mid_term_goal: Option<String>,
+    /// 长期目标
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_term_goal: Option<String>,
+    /// Indicator groups with printed weights or weight ranges.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<IndicatorGroup>,
+    /// The weight of all indicators printed in a block label (`绩效指标(90分)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicators_weight: Option<Num>,
+    /// Blocks the reader did not read whole: relations over them are not
+    /// checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read_whole: Vec<NotReadWhole>,
+    /// The allocation table printed before the form, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<AllocationTable>,
+}
+
+impl Declaration {
+    /// A declaration over `lines` (its parts' lines in `parts`) with nothing
+    /// read yet.
+    pub fn empty(lines: LineSpan, parts: Vec<LineSpan>) -> Self {
+        Declaration {
+            lines,
+            parts,
+            project_name: None,
+            year: None,
+            unit: None,
+            category: None,
+            leader: None,
+            contact: None,
+            phone: None,
+            start_date: None,
+            end_date: None,
+            overview: None,
+            approval: Approval::default(),
+            funds: DeclarationFunds::default(),
+            resources: None,
+            overall_goal: None,
+            annual_goal: None,
+            other_issues: None,
+            activities: None,
+            targets: Vec::new(),
+            line_items: Vec::new(),
+            items_total: None,
+            safeguards: Vec::new(),
+            copies: Vec::new(),
+            missing: Vec::new(),
+            repairs: Vec::new(),
+            unmapped: Vec::new(),
+            cells: CellCount::default(),
+            template: None,
+            family: None,
+            title: None,
+            department: None,
+            implementing_unit: None,
+            header_fields: Vec::new(),
+            sources: Vec::new(),
+            mid_term_goal: None,
+            long_term_goal: None,
+            groups: Vec::new(),
+            indicators_weight: None,
+            not_read_whole: Vec::new(),
+            allocation: None,
+        }
+    }
 }
 
 /// Which unit budget table.

@@ -18,6 +18,9 @@ pub(crate) enum Meaning {
     Field(String),
     /// A header no word of the template names, as printed.
     Unknown(String),
+    /// One area's column under a target header that prints a column per
+    /// area (区域目标值 over 新罗区 · 永定区 …): the area as printed.
+    Area(String),
 }
 
 /// The columns of a header, sorted by column.
@@ -119,7 +122,7 @@ fn keep_best_of_each(cols: &mut [(usize, Meaning, usize)], row: &Row) {
         .iter()
         .filter_map(|(_, m, n)| match m {
             Meaning::Field(f) => Some((f.clone(), *n)),
-            Meaning::Unknown(_) => None,
+            Meaning::Unknown(_) | Meaning::Area(_) => None,
         })
         .collect();
     for (c, m, n) in cols.iter_mut() {
@@ -251,7 +254,7 @@ pub(crate) fn laid_out_under_spans(
     for sub in &lower {
         let parent = (at..top.cols.len()).find(|&i| match &top.cols[i].1 {
             Meaning::Field(f) => spans.get(f).is_some_and(|s| s.contains(sub)),
-            Meaning::Unknown(_) => false,
+            Meaning::Unknown(_) | Meaning::Area(_) => false,
         })?;
         under[parent].push(sub);
         at = parent;
@@ -346,4 +349,32 @@ pub(crate) fn shifted_rows(cols: &Columns, rows: &[Row]) -> Option<(Columns, Vec
         return None;
     }
     Some((moved(cols, -1), lines))
+}
+
+/// A second header row that names one column per area under the target
+/// header (区域目标值 over 新罗区 · 永定区 · 上杭县): at least two cells, no
+/// numbers, every cell at or right of the target column and none a word of
+/// the template. The target column becomes the first area's.
+pub(crate) fn area_columns(cols: &Columns, below: &Row, vocab: &Vocabulary) -> Option<Columns> {
+    let target = cols.of("target")?;
+    let areas = &below.cells;
+    let plain = areas.len() >= 2
+        && areas.iter().all(|c| {
+            c.column >= target
+                && matches!(read_number(&c.text), NumberCell::Text)
+                && meaning(&c.text, vocab).is_none()
+        });
+    if !plain {
+        return None;
+    }
+    let mut out = cols.clone();
+    out.cols
+        .retain(|(c, _)| *c < target || areas.iter().all(|a| a.column != *c) && *c != target);
+    for a in areas {
+        out.cols
+            .push((a.column, Meaning::Area(a.text.trim().to_string())));
+    }
+    out.cols.sort_by_key(|(c, _)| *c);
+    out.lines.push(below.line);
+    Some(out)
 }

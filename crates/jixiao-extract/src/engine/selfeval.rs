@@ -4,8 +4,8 @@
 //! between families is in the template.
 
 use super::columns::{
-    header_score, join_second_row, laid_out_under_spans, read_header, shifted_right, shifted_rows,
-    Columns, Meaning,
+    area_columns, header_score, join_second_row, laid_out_under_spans, read_header, shifted_right,
+    shifted_rows, Columns, Meaning,
 };
 use super::template::Template;
 use super::words::{any, label_key, meaning, plain};
@@ -49,62 +49,92 @@ const NUMBERING: &str = "row or column numbering (行次, 列次), not a value";
 
 /// Where the blocks of a form start.
 #[derive(Debug, Default)]
-struct Blocks {
+pub(super) struct Blocks {
     funds: Option<usize>,
     goals: Option<usize>,
     indicators: Option<usize>,
 }
 
+/// The rows of each block of a form.
+pub(super) struct Spans<'r> {
+    pub(super) head: &'r [Row],
+    pub(super) funds: Option<&'r [Row]>,
+    pub(super) goals: Option<&'r [Row]>,
+    pub(super) indicators: Option<&'r [Row]>,
+}
+
+impl Blocks {
+    /// Each block runs to the start of the next one; the indicators to the
+    /// end of the form.
+    pub(super) fn spans<'r>(&self, rows: &'r [Row]) -> Spans<'r> {
+        let ends = [self.funds, self.goals, self.indicators];
+        let end_of = |start: usize| {
+            ends.iter()
+                .flatten()
+                .copied()
+                .filter(|&e| e > start)
+                .min()
+                .unwrap_or(rows.len())
+        };
+        let first = ends.iter().flatten().copied().min().unwrap_or(rows.len());
+        Spans {
+            head: &rows[..first],
+            funds: self.funds.map(|s| &rows[s..end_of(s)]),
+            goals: self.goals.map(|s| &rows[s..end_of(s)]),
+            indicators: self.indicators.map(|s| &rows[s..]),
+        }
+    }
+}
+
 /// The state of one read: the form so far and what each cell became.
-struct Reader<'a> {
-    t: &'a Template,
-    form: SelfEvaluation,
+pub(super) struct Reader<'a> {
+    pub(super) t: &'a Template,
+    pub(super) form: SelfEvaluation,
     /// Cells read into a field (labels included).
     taken: HashSet<(usize, usize)>,
     /// Why a cell was left out, where a block knows.
     why: HashMap<(usize, usize), String>,
 }
 
+impl<'a> Reader<'a> {
+    /// A read of `rows` with template `t`, nothing read yet.
+    pub(super) fn new(rows: &[Row], t: &'a Template) -> Reader<'a> {
+        let lines = LineSpan {
+            start: rows.first().map_or(0, |r| r.line),
+            end: rows.iter().map(|r| r.line).max().unwrap_or(0),
+        };
+        let mut form = SelfEvaluation::empty(Layout::Modern, lines);
+        form.template = Some(t.id.clone());
+        form.family = Some(t.family.clone());
+        form.rules = Rules {
+            indicator_rule: t.scoring.indicator_rule,
+            parent_rows_sum: t.scoring.parent_rows_sum,
+            weighted_score: t.scoring.weighted_score,
+            funds_score_indicator: None,
+        };
+        Reader {
+            t,
+            form,
+            taken: HashSet::new(),
+            why: HashMap::new(),
+        }
+    }
+}
+
 /// Reads one self-evaluation with template `t`.
 pub(crate) fn read(rows: &[Row], t: &Template) -> SelfEvaluation {
-    let lines = LineSpan {
-        start: rows.first().map_or(0, |r| r.line),
-        end: rows.iter().map(|r| r.line).max().unwrap_or(0),
-    };
-    let mut r = Reader {
-        t,
-        form: SelfEvaluation::empty(Layout::Modern, lines),
-        taken: HashSet::new(),
-        why: HashMap::new(),
-    };
-    r.form.template = Some(t.id.clone());
-    r.form.family = Some(t.family.clone());
-    r.form.rules = Rules {
-        indicator_rule: t.scoring.indicator_rule,
-        parent_rows_sum: t.scoring.parent_rows_sum,
-        weighted_score: t.scoring.weighted_score,
-        funds_score_indicator: None,
-    };
+    let mut r = Reader::new(rows, t);
     let b = find_blocks(rows, t);
-    let ends = [b.funds, b.goals, b.indicators];
-    let end_of = |start: usize| {
-        ends.iter()
-            .flatten()
-            .copied()
-            .filter(|&e| e > start)
-            .min()
-            .unwrap_or(rows.len())
-    };
-    let first = ends.iter().flatten().copied().min().unwrap_or(rows.len());
-    r.read_head(&rows[..first]);
-    if let Some(s) = b.funds {
-        r.read_funds(&rows[s..end_of(s)]);
+    let spans = b.spans(rows);
+    r.read_head(spans.head);
+    if let Some(funds) = spans.funds {
+        r.read_funds(funds);
     }
-    if let Some(s) = b.goals {
-        r.read_goals(&rows[s..end_of(s)]);
+    if let Some(goals) = spans.goals {
+        r.read_goals(goals);
     }
-    if let Some(s) = b.indicators {
-        r.read_indicators(&rows[s..]);
+    if let Some(indicators) = spans.indicators {
+        r.read_indicators(indicators);
     }
     r.find_unit(rows);
     r.finish(rows, b);
@@ -131,7 +161,7 @@ fn funds_score_indicator(form: &SelfEvaluation, t: &Template) -> Option<usize> {
 
 /// Finds the header rows of the funds block and the indicator table and the
 /// first goals row.
-fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
+pub(super) fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
     let mut b = Blocks::default();
     // What the row's label-sized cells name in a vocabulary.
     let named = |row: &'_ Row, vocab| -> Vec<&str> {
@@ -174,10 +204,14 @@ fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
                 b.funds = Some(i);
                 continue;
             }
+            if t.funds.headerless && opens_headerless_funds(row, t) {
+                b.funds = Some(i);
+                continue;
+            }
         }
         if b.goals.is_none() && (b.funds.is_some() || i > 0) {
             let label = |c: &Cell, words: &[String]| {
-                c.text.chars().count() <= 12 && !c.text.contains('表') && any(&c.text, words)
+                c.key().chars().count() <= 12 && !c.text.contains('表') && any(&c.text, words)
             };
             // The block's label, or its two sub-labels where the label of
             // a merged cell is printed further down.
@@ -190,6 +224,17 @@ fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
         }
     }
     b
+}
+
+/// The first row of a funds block that prints no column header: its block
+/// label (`资金情况(万元)`), or a total row's label (`年度资金总额:`).
+fn opens_headerless_funds(row: &Row, t: &Template) -> bool {
+    row.cells.iter().any(|c| {
+        let short = c.text.chars().count() <= 24;
+        short
+            && (any(&c.text, &t.funds.anchors)
+                || meaning(&c.text, &t.funds.rows).is_some_and(|(m, _)| m == "total"))
+    })
 }
 
 /// A funds block that prints its columns as label/value pairs on its first
@@ -221,7 +266,7 @@ fn pairs_header(row: &Row, vocab: &super::template::Vocabulary) -> Option<Column
 
 /// Whether a text ends a sentence (`。`, `；`, `!` …) rather than stops
 /// in the middle of one.
-fn ends_sentence(text: &str) -> bool {
+pub(super) fn ends_sentence(text: &str) -> bool {
     text.trim_end().ends_with([
         '。', '；', ';', '！', '!', '？', '?', '.', '」', '”', ')', '）',
     ])
@@ -237,14 +282,14 @@ fn glued_figures(label: &str) -> bool {
     label.chars().count() <= 80 && re.find_iter(label).nth(1).is_some()
 }
 
-fn has_numbers(row: &Row) -> bool {
+pub(super) fn has_numbers(row: &Row) -> bool {
     row.cells
         .iter()
         .any(|c| matches!(read_number(&c.text), NumberCell::Number { .. }))
 }
 
 /// `150万`, `4753.66万元`, `20元`: an amount with its unit in the cell.
-fn amount_with_unit(text: &str) -> Option<&str> {
+pub(super) fn amount_with_unit(text: &str) -> Option<&str> {
     let t = text.trim();
     let n = t
         .strip_suffix("万元")
@@ -312,18 +357,22 @@ fn points_in(text: &str) -> Option<String> {
 }
 
 impl Reader<'_> {
-    fn take(&mut self, row: &Row, cell: &Cell) {
+    pub(super) fn is_taken(&self, row: &Row, cell: &Cell) -> bool {
+        self.taken.contains(&(row.line, cell.column))
+    }
+
+    pub(super) fn take(&mut self, row: &Row, cell: &Cell) {
         self.taken.insert((row.line, cell.column));
     }
 
-    fn leave(&mut self, row: &Row, cell: &Cell, why: &str) {
+    pub(super) fn leave(&mut self, row: &Row, cell: &Cell, why: &str) {
         self.why
             .entry((row.line, cell.column))
             .or_insert_with(|| why.to_string());
     }
 
     /// A number in a cell, with the cell's text as its raw text.
-    fn number(&mut self, row: &Row, cell: &Cell, field: &str) -> Option<Num> {
+    pub(super) fn number(&mut self, row: &Row, cell: &Cell, field: &str) -> Option<Num> {
         match read_number(&cell.text) {
             NumberCell::Empty => {
                 self.take(row, cell);
@@ -358,7 +407,7 @@ impl Reader<'_> {
     }
 
     /// Title, year and the key/value header cells.
-    fn read_head(&mut self, rows: &[Row]) {
+    pub(super) fn read_head(&mut self, rows: &[Row]) {
         for row in rows {
             let one = row.cells.len() == 1;
             let first = &row.cells[0].text;
@@ -409,7 +458,7 @@ impl Reader<'_> {
     }
 
     /// Label cells and the value cell after each.
-    fn read_pairs(&mut self, row: &Row) {
+    pub(super) fn read_pairs(&mut self, row: &Row) {
         let fields = &self.t.header.fields;
         let mut i = 0;
         while i < row.cells.len() {
@@ -463,7 +512,12 @@ impl Reader<'_> {
                 if field == "year" {
                     self.year_from(&format!("{value}年"));
                 }
-                let name = if field.is_empty() { label } else { field };
+                // Labels a template keeps as printed are named by their text.
+                let name = if field.is_empty() || field == "as_printed" || field == "texts" {
+                    label
+                } else {
+                    field
+                };
                 self.form.header_fields.push(HeaderField {
                     name: name.to_string(),
                     value,
@@ -480,7 +534,7 @@ impl Reader<'_> {
 
 /// The unit a text names: `万元` wherever it stands, `元` only in brackets
 /// or after `单位`.
-fn unit_in(text: &str) -> Option<MoneyUnit> {
+pub(super) fn unit_in(text: &str) -> Option<MoneyUnit> {
     let p = plain(text);
     if p.contains("万元") || p.contains("万兀") {
         return Some(MoneyUnit::WanYuan);
@@ -627,10 +681,9 @@ impl Reader<'_> {
     /// its unit and weight, unknown ones are left with why.
     fn take_header(&mut self, row: &Row, cols: &Columns, block: &str) {
         for cell in &row.cells {
-            let known = cols
-                .cols
-                .iter()
-                .any(|(c, m)| *c == cell.column && matches!(m, Meaning::Field(_)));
+            let known = cols.cols.iter().any(|(c, m)| {
+                *c == cell.column && matches!(m, Meaning::Field(_) | Meaning::Area(_))
+            });
             if known {
                 self.take(row, cell);
                 if block == "funds" {
@@ -664,7 +717,7 @@ impl Reader<'_> {
 
     /// A block label (`项目资金(万元)`, `预算执行情况(20分)`, `绩效指标(90分)`):
     /// taken, its weight kept.
-    fn block_label(&mut self, row: &Row, cell: &Cell, block: &str) -> bool {
+    pub(super) fn block_label(&mut self, row: &Row, cell: &Cell, block: &str) -> bool {
         let t = self.t;
         let words = if block == "funds" {
             &t.funds.anchors
@@ -943,11 +996,19 @@ impl Reader<'_> {
     }
 
     /// The indicator table, from its header row to the footer.
-    fn read_indicators(&mut self, rows: &[Row]) {
+    pub(super) fn read_indicators(&mut self, rows: &[Row]) {
         let t = self.t;
         let labels = &t.indicators.block_labels;
         let spans = &t.indicators.spans;
-        let (mut cols, start) = block_header(rows, &t.indicators.columns, labels, 2, spans);
+        let (mut cols, mut start) = block_header(rows, &t.indicators.columns, labels, 2, spans);
+        if let Some(areas) = rows
+            .get(1)
+            .filter(|_| start == 1)
+            .and_then(|below| area_columns(&cols, below, &t.indicators.columns))
+        {
+            cols = areas;
+            start = 2;
+        }
         level_weights(&mut cols);
         self.take_headers(rows, &cols, "indicators");
         if let Some(shifted) = shifted_right(&cols, &rows[start..]) {
@@ -977,7 +1038,8 @@ impl Reader<'_> {
         for row in &rows[start..] {
             // The header printed again at the top of a new page: the page
             // break is where the rows under it continue.
-            let page_top = row.after_break || repeated_header;
+            // (Or printed again over the next of several tables.)
+            let page_top = row.after_break || repeated_header || row.cells.len() >= 3;
             if page_top && !has_numbers(row) && header_score(row, &t.indicators.columns) >= 3 {
                 row.cells.iter().for_each(|c| self.take(row, c));
                 repeated_header = true;
@@ -1105,6 +1167,15 @@ impl Reader<'_> {
                 self.block_label(row, cell, "indicators");
                 continue;
             }
+            if let Some(Meaning::Area(area)) = cols.at(cell.column) {
+                self.take(row, cell);
+                ind.by_area.push(AreaTarget {
+                    area: area.clone(),
+                    value: read_measure(cell.text.trim()),
+                });
+                filled = true;
+                continue;
+            }
             let Some(Meaning::Field(field)) = cols.at(cell.column).cloned() else {
                 self.leave(
                     row,
@@ -1145,6 +1216,8 @@ impl Reader<'_> {
             } else {
                 self.form.indicators.push(ind);
             }
+        } else if filled && self.t.indicators.unnamed_targets && ind.target.is_some() {
+            self.form.indicators.push(ind);
         } else if filled {
             self.parent_row(row, ind, own_level);
         }
@@ -1539,7 +1612,7 @@ impl Reader<'_> {
 
     /// The money unit: the funds block's label or header, else any cell
     /// above the indicator table that names one.
-    fn find_unit(&mut self, rows: &[Row]) {
+    pub(super) fn find_unit(&mut self, rows: &[Row]) {
         let limit = self.form.indicators.first().map_or(usize::MAX, |i| i.line);
         for row in rows.iter().take_while(|r| r.line < limit) {
             for cell in &row.cells {
@@ -1564,7 +1637,7 @@ impl Reader<'_> {
 
     /// Every cell not taken goes to `unmapped`, with why; blocks with
     /// numbers left out are marked as not read whole.
-    fn finish(&mut self, rows: &[Row], b: Blocks) {
+    pub(super) fn finish(&mut self, rows: &[Row], b: Blocks) {
         let ind_line = b.indicators.map_or(usize::MAX, |i| rows[i].line);
         let funds_line = b.funds.map_or(usize::MAX, |i| rows[i].line);
         let end_funds = [b.goals, b.indicators]
@@ -1617,10 +1690,14 @@ impl Reader<'_> {
             unmapped: self.form.unmapped.len(),
         };
         if b.funds.is_none() {
+            let reason = if self.t.funds.headerless {
+                "no funds block (资金情况, 年度资金总额 …) in this form"
+            } else {
+                "no funds block header (年初预算数, 全年预算数, 全年执行数 …) in this form"
+            };
             self.form.missing.push(Missing {
                 field: "funds".into(),
-                reason: "no funds block header (年初预算数, 全年预算数, 全年执行数 …) in this form"
-                    .into(),
+                reason: reason.into(),
             });
         }
         if b.indicators.is_none() {
@@ -1629,7 +1706,7 @@ impl Reader<'_> {
                 reason: "no indicator table header (一级指标, 三级指标 …) in this form".into(),
             });
         }
-        if self.form.grade.is_none() {
+        if self.form.grade.is_none() && self.t.kind == "self_evaluation" {
             self.form.missing.push(Missing {
                 field: "grade".into(),
                 reason: "the form prints no 评分等级 line".into(),
@@ -1640,7 +1717,7 @@ impl Reader<'_> {
         }
     }
 
-    fn not_whole(&mut self, block: &str, reason: String) {
+    pub(super) fn not_whole(&mut self, block: &str, reason: String) {
         if !self.form.not_read_whole.iter().any(|n| n.block == block) {
             self.form.not_read_whole.push(NotReadWhole {
                 block: block.into(),

@@ -47,6 +47,14 @@ pub struct Recognise {
     /// Words whose presence anywhere in the form adds to the score.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// Words that make a short line (one or two cells) the title that opens
+    /// a form of this template's kind.
+    #[serde(default)]
+    pub opens: Vec<String>,
+    /// Words that keep such a line from being that title (`报告`: a report
+    /// about an evaluation is no form).
+    #[serde(default)]
+    pub never: Vec<String>,
 }
 
 /// The funds block.
@@ -65,6 +73,23 @@ pub struct FundsVocab {
     /// Labels of row- and column-number rows and columns (行次, 列次).
     #[serde(default)]
     pub numbering: Vec<String>,
+    /// The block may print no column header: each row is a label and its
+    /// amount (`年度资金总额: | 854`), the amount's column `amount`.
+    #[serde(default)]
+    pub headerless: bool,
+    /// Parts of the block and their labels (`income` → 收入构成): the rows
+    /// under a part's label belong to it.
+    #[serde(default)]
+    pub parts: Vocabulary,
+}
+
+/// A table of amounts printed before a form, dividing its money (资金分配表).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationVocab {
+    /// Title words of such a table.
+    #[serde(default)]
+    pub titles: Vec<String>,
 }
 
 /// The goals block.
@@ -80,6 +105,10 @@ pub struct GoalsVocab {
     /// Sub-labels of what was achieved.
     #[serde(default)]
     pub actual: Vec<String>,
+    /// The goals a declaration states and their labels (`overall` →
+    /// 总体目标, `annual` → 年度目标, `mid_term`, `long_term`).
+    #[serde(default)]
+    pub kinds: Vocabulary,
 }
 
 /// The indicator table.
@@ -99,6 +128,14 @@ pub struct IndicatorVocab {
     /// told by its first piece not ending so.
     #[serde(default)]
     pub level_ends: Vec<String>,
+    /// A row that prints its levels and a target but no 三级 name is a
+    /// target whose name the form leaves blank (not a parent row).
+    #[serde(default)]
+    pub unnamed_targets: bool,
+    /// Lines that open one of several tables of a form (`long_term` →
+    /// 长期绩效指标, `annual` → 年度绩效指标): the rows below them belong to it.
+    #[serde(default)]
+    pub periods: Vocabulary,
     /// Per field of a header cell that spans several columns, the fields of
     /// the columns under it in printed order (`target` → direction · target
     /// · measure_unit).
@@ -186,6 +223,9 @@ pub struct Template {
     /// Goals.
     #[serde(default)]
     pub goals: GoalsVocab,
+    /// An allocation table before the form.
+    #[serde(default)]
+    pub allocation: AllocationVocab,
     /// Indicator table.
     #[serde(default)]
     pub indicators: IndicatorVocab,
@@ -276,13 +316,44 @@ const BUILTIN: &[(&str, &str)] = &[
         "shanghai_older.toml",
         include_str!("../../../../templates/self_evaluation/shanghai_older.toml"),
     ),
+    (
+        "declaration/base.toml",
+        include_str!("../../../../templates/declaration/base.toml"),
+    ),
+    (
+        "declaration/national.toml",
+        include_str!("../../../../templates/declaration/national.toml"),
+    ),
+    (
+        "declaration/sources.toml",
+        include_str!("../../../../templates/declaration/sources.toml"),
+    ),
+    (
+        "declaration/two_totals.toml",
+        include_str!("../../../../templates/declaration/two_totals.toml"),
+    ),
+    (
+        "declaration/transfer.toml",
+        include_str!("../../../../templates/declaration/transfer.toml"),
+    ),
+    (
+        "declaration/long_term.toml",
+        include_str!("../../../../templates/declaration/long_term.toml"),
+    ),
+    (
+        "declaration/department.toml",
+        include_str!("../../../../templates/declaration/department.toml"),
+    ),
 ];
 
 /// A set of templates with every `extends` resolved.
 #[derive(Debug, Clone)]
 pub struct Templates {
     list: Vec<Template>,
-    hints: std::sync::OnceLock<super::HintIndex>,
+    /// The recognition hints of each kind's templates, indexed on first use.
+    hints: std::sync::OnceLock<Vec<(String, super::HintIndex)>>,
+    /// Every kind's title words, indexed on first use.
+    titles: std::sync::OnceLock<super::TitleIndex>,
 }
 
 fn parse(path: &str, text: &str) -> Result<Template, TemplateError> {
@@ -320,10 +391,16 @@ fn merge(base: &Template, child: &Template) -> Template {
         extend_list(&mut out, c);
         *c = out;
     };
+    // A flag a base turns on stays on: a family cannot forget it.
+    t.funds.headerless |= base.funds.headerless;
+    t.indicators.unnamed_targets |= base.indicators.unnamed_targets;
     lists(&mut t.recognise.hints, &base.recognise.hints);
+    lists(&mut t.recognise.opens, &base.recognise.opens);
+    lists(&mut t.recognise.never, &base.recognise.never);
     lists(&mut t.funds.anchors, &base.funds.anchors);
     lists(&mut t.funds.numbering, &base.funds.numbering);
     lists(&mut t.goals.anchors, &base.goals.anchors);
+    lists(&mut t.allocation.titles, &base.allocation.titles);
     lists(&mut t.goals.expected, &base.goals.expected);
     lists(&mut t.goals.actual, &base.goals.actual);
     lists(
@@ -346,6 +423,9 @@ fn merge(base: &Template, child: &Template) -> Template {
         (&mut t.header.fields, &base.header.fields),
         (&mut t.funds.columns, &base.funds.columns),
         (&mut t.funds.rows, &base.funds.rows),
+        (&mut t.funds.parts, &base.funds.parts),
+        (&mut t.goals.kinds, &base.goals.kinds),
+        (&mut t.indicators.periods, &base.indicators.periods),
         (&mut t.indicators.columns, &base.indicators.columns),
     ] {
         let mut out = from.words().clone();
@@ -429,16 +509,45 @@ impl Templates {
         Ok(Templates {
             list,
             hints: std::sync::OnceLock::new(),
+            titles: std::sync::OnceLock::new(),
         })
     }
 
-    /// Every recognition hint of the self-evaluation templates, indexed.
-    pub(crate) fn hints(&self) -> &super::HintIndex {
-        self.hints.get_or_init(|| {
-            super::HintIndex::new(
-                self.of_kind("self_evaluation")
-                    .flat_map(|t| t.recognise.hints.iter()),
-            )
+    /// The kinds the templates read, in the order first named.
+    fn kinds(&self) -> Vec<&str> {
+        let mut kinds: Vec<&str> = Vec::new();
+        for t in &self.list {
+            if !kinds.contains(&t.kind.as_str()) {
+                kinds.push(&t.kind);
+            }
+        }
+        kinds
+    }
+
+    /// Every recognition hint of the templates of `kind`, indexed.
+    pub(crate) fn hints(&self, kind: &str) -> Option<&super::HintIndex> {
+        let all = self.hints.get_or_init(|| {
+            self.kinds()
+                .into_iter()
+                .map(|k| {
+                    let hints = self.of_kind(k).flat_map(|t| t.recognise.hints.iter());
+                    (k.to_string(), super::HintIndex::new(hints))
+                })
+                .collect()
+        });
+        all.iter().find(|(k, _)| k == kind).map(|(_, h)| h)
+    }
+
+    /// The title words of every kind, indexed.
+    pub(crate) fn titles(&self) -> &super::TitleIndex {
+        self.titles.get_or_init(|| {
+            let kinds = self.kinds().into_iter().map(|k| {
+                let of = || self.list.iter().filter(move |t| t.kind == k);
+                let opens: Vec<String> = of().flat_map(|t| t.recognise.opens.clone()).collect();
+                let never: Vec<String> = of().flat_map(|t| t.recognise.never.clone()).collect();
+                (k.to_string(), opens, never)
+            });
+            super::TitleIndex::new(kinds.collect())
         })
     }
 
