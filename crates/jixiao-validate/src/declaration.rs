@@ -49,6 +49,7 @@ pub(crate) fn validate(index: usize, d: &Declaration) -> Vec<Finding> {
         score: false,
         out: Vec::new(),
     };
+    crate::targets::check(&mut cx, d);
     let f = &d.funds;
     for copy in &d.copies {
         let first = match copy.field.as_str() {

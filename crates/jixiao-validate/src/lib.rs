@@ -25,6 +25,7 @@ mod compare;
 mod declaration;
 mod narrative;
 mod scoring;
+mod targets;
 
 pub use checks::{validate, validate_form, CHECKS};
 pub use compare::{compare, compare_score, round, Verdict};

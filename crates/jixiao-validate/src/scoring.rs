@@ -5,18 +5,31 @@
 use crate::checks::{loc, Ctx};
 use crate::compare::round;
 use crate::{Explanation, Finding, Severity};
-use jixiao_model::{Indicator, IndicatorGroup, Location, Num, SelfEvaluation};
+use jixiao_model::{Indicator, IndicatorGroup, Location, NotReadWhole, Num, SelfEvaluation};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Whether `block` was read whole; if not, one `not_checked` info says
 /// which relations were skipped and why.
 pub(crate) fn read_whole(cx: &mut Ctx, form: &SelfEvaluation, block: &str) -> bool {
-    let Some(n) = form.not_read_whole.iter().find(|n| n.block == block) else {
-        return true;
-    };
     let skipped = match block {
         "funds" => "funds.sum, funds.rate, funds.score and the totals",
         _ => "group.weight, group.score and the totals",
+    };
+    block_read_whole(cx, &form.not_read_whole, form.lines.start, block, skipped)
+}
+
+/// Whether `block` of a form is absent from `not_read_whole`; if it is
+/// there, one `not_checked` info at `line` says which relations (`skipped`)
+/// were left out and why.
+pub(crate) fn block_read_whole(
+    cx: &mut Ctx,
+    not_read_whole: &[NotReadWhole],
+    line: usize,
+    block: &str,
+    skipped: &str,
+) -> bool {
+    let Some(n) = not_read_whole.iter().find(|n| n.block == block) else {
+        return true;
     };
     cx.out.push(Finding {
         check: "not_checked",
@@ -25,7 +38,7 @@ pub(crate) fn read_whole(cx: &mut Ctx, form: &SelfEvaluation, block: &str) -> bo
         field: block.to_string(),
         printed: None,
         computed: None,
-        location: Location::line(form.lines.start),
+        location: Location::line(line),
         inputs: Vec::new(),
         message: format!(
             "{skipped} were not checked: the {block} block was not read whole ({}).",

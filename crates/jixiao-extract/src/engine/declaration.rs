@@ -43,6 +43,17 @@ pub(crate) fn read(rows: &[Row], t: &Template) -> Declaration {
     let periods = r.period_lines(rows);
     r.read_head(spans.head);
     let sources = spans.funds.map(|f| r.read_sources(f)).unwrap_or_default();
+    let funds_last = spans.goals.is_none() && spans.indicators.is_none();
+    if let Some(last) = sources
+        .last()
+        .filter(|s| funds_last && s.amounts.is_empty())
+    {
+        let why = format!(
+            "the form ends in its funds block, at {} (line {}), which prints no amount: the text may be cut off",
+            last.label, last.line
+        );
+        r.not_whole("funds", why);
+    }
     let goals = spans
         .goals
         .map(|g| r.read_goal_kinds(g))
