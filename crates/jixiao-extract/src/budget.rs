@@ -3,6 +3,7 @@
 //! amount columns found from a header tree (merged header cells stand at the
 //! first column they span).
 
+use crate::engine::plain;
 use crate::ledger::Ledger;
 use crate::model::*;
 use crate::number::{num_at, read_number, NumberCell};
@@ -50,9 +51,42 @@ fn is_code(text: &str, digits: usize) -> bool {
 
 /// Labels of header cells that name no amount column.
 fn is_key_label(key: &str) -> bool {
-    matches!(key, "项目" | "类" | "款" | "项")
+    let key = plain(key);
+    matches!(key.as_str(), "项目" | "类" | "款" | "项")
         || key.ends_with("科目编码")
-        || key.ends_with("科目名称")
+        || is_name_label(&key)
+}
+
+/// A header naming the rows' item column (项目, 项目(按功能分类), 科目名称),
+/// in either script.
+fn is_name_label(label: &str) -> bool {
+    let key = plain(label);
+    key == "项目" || key.starts_with("项目(") || key.ends_with("科目名称")
+}
+
+/// `单位:万元`, `金额单位:元`, in either script: the money unit a cell names.
+fn unit_cell(text: &str) -> Option<Option<MoneyUnit>> {
+    let key = plain(text);
+    let (label, unit) = key.split_once(':')?;
+    if !label.ends_with("单位") {
+        return None;
+    }
+    Some(match unit.trim() {
+        "元" => Some(MoneyUnit::Yuan),
+        "万元" => Some(MoneyUnit::WanYuan),
+        _ => None,
+    })
+}
+
+/// A line above the header that only says whose table it is and in what
+/// unit (`单位名称:… | 单位:万元`, a stray first cell beside the unit).
+fn is_unit_line(row: &Row) -> bool {
+    row.cells.iter().any(|c| unit_cell(&c.text).is_some())
+        && row.cells.iter().all(|c| {
+            unit_cell(&c.text).is_some()
+                || plain(&c.text).starts_with("单位名称:")
+                || c.key().chars().count() <= 1
+        })
 }
 
 /// Builds the header tree: each header cell spans from its column to the
@@ -137,15 +171,8 @@ pub(crate) fn read(kind: BudgetTableKind, rows: &[Row]) -> BudgetTable {
         let key = row.compact();
         if table_kind(key).is_some() && table.title.is_none() {
             table.title = Some(key.trim_start_matches('#').to_string());
-        } else if let Some(u) = key
-            .strip_prefix("单位")
-            .map(|u| u.trim_start_matches([':', '：']))
-        {
-            table.unit = match u {
-                "元" => Some(MoneyUnit::Yuan),
-                "万元" => Some(MoneyUnit::WanYuan),
-                _ => None,
-            };
+        } else if is_unit_line(row) {
+            table.unit = row.cells.iter().find_map(|c| unit_cell(&c.text).flatten());
             if table.unit.is_none() {
                 ledger.miss("unit", format!("unit line reads '{key}'"));
             }
@@ -162,7 +189,7 @@ pub(crate) fn read(kind: BudgetTableKind, rows: &[Row]) -> BudgetTable {
             r.cells
                 .iter()
                 .any(|c| is_amount(&c.text) || is_code(&c.text, 3))
-                || (r.cells.first().is_some_and(|c| c.key() == "合计")
+                || (r.cells.first().is_some_and(|c| plain(c.key()) == "合计")
                     && r.cells
                         .iter()
                         .skip(1)
@@ -236,7 +263,7 @@ fn collect_name_columns(
     for n in nodes {
         let side = side.or_else(|| side_of(&n.label));
         if n.children.is_empty() {
-            if n.label == "项目" || n.label.ends_with("科目名称") {
+            if is_name_label(&n.label) {
                 out.push((n.column, side));
             }
         } else {

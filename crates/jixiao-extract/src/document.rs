@@ -281,6 +281,20 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
                     reason: "a declaration, and no declaration template is loaded".into(),
                 }),
             },
+            // A table title with no row of amounts under it (an entry of
+            // a table of contents, a title printed twice) is no table.
+            Segment::Table(_, s, e) if !has_amount_row(&rows[s..e]) => {
+                let span = LineSpan {
+                    start: rows[s].line,
+                    end: rows[e - 1].line,
+                };
+                unrecognized.push(Unrecognized {
+                    lines: span,
+                    cells: rows[s..e].iter().map(|r| r.cells.len()).sum(),
+                    reason: "a budget table title with no row of amounts under it (a table of contents entry?)".into(),
+                });
+                last_was_other = false;
+            }
             Segment::Table(kind, s, e) => {
                 last_was_other = false;
                 forms.push(Form::BudgetTable(budget::read(kind, &rows[s..e])));
@@ -337,6 +351,19 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         geometry: Vec::new(),
         repairs: readings.into_iter().collect(),
     }
+}
+
+/// Whether a row of two cells or more prints an amount.
+fn has_amount_row(rows: &[Row]) -> bool {
+    rows.iter().any(|r| {
+        r.cells.len() >= 2
+            && r.cells.iter().any(|c| {
+                matches!(
+                    crate::number::read_number(&c.text),
+                    crate::number::NumberCell::Number { .. }
+                )
+            })
+    })
 }
 
 /// Takes the rows a form has read back out of the last unrecognized span.

@@ -75,10 +75,36 @@ fn node_value<'a>(
 
 /// 合计 (or 小计) of a header group = the other members of the group, per row.
 fn check_row_sums(cx: &mut Ctx, table: &BudgetTable) {
+    // A flat header whose first amount column is a total (`2017年预算数合计 |
+    // 公共财政预算拨款 | 政府性基金预算拨款`): the top row of headers is one
+    // group under an unprinted parent.
+    let top = HeaderNode {
+        label: String::new(),
+        line: 0,
+        column: 0,
+        span_end: usize::MAX,
+        children: table.header.clone(),
+    };
+    let flat_total = table
+        .header
+        .iter()
+        .any(|n| n.children.is_empty() && n.label != "合计" && is_total_label(&n.label));
     for (ri, row) in table.rows.iter().enumerate() {
         let cols = by_column(table, row);
         check_row_groups(cx, table, ri, row, &cols, &table.header);
+        if flat_total {
+            check_row_groups(cx, table, ri, row, &cols, std::slice::from_ref(&top));
+        }
     }
+}
+
+/// A header that names a total: 合计 or 小计, or a label ending so
+/// (`“三公”经费合计`, `2017年预算数合計`).
+fn is_total_label(label: &str) -> bool {
+    let l = label.trim_end();
+    ["合计", "合計", "小计", "小計"]
+        .iter()
+        .any(|w| l.ends_with(w))
 }
 
 fn check_row_groups(
@@ -91,11 +117,14 @@ fn check_row_groups(
 ) {
     for node in nodes {
         check_row_groups(cx, table, ri, row, cols, &node.children);
-        let Some(sum_node) = node
-            .children
-            .iter()
-            .find(|c| c.label == "合计" || c.label == "小计")
-        else {
+        // Under a printed header the total is 合计 or 小计 itself; in the top
+        // row, any label ending so.
+        let top = node.label.is_empty();
+        let Some(sum_node) = node.children.iter().find(|c| {
+            c.label == "合计"
+                || c.label == "小计"
+                || (top && c.children.is_empty() && is_total_label(&c.label))
+        }) else {
             continue;
         };
         let Some(Some(printed)) = cols.get(&sum_node.column) else {
@@ -148,11 +177,34 @@ fn rank(row: &BudgetRow) -> Option<usize> {
         return Some(code.len());
     }
     let name = row.name.as_deref()?.trim();
-    let head: String = name.chars().take_while(|c| *c != '、').collect();
-    if head.len() == name.len() {
+    // `其中:` before a sub-row's number says it is a part, not its rank.
+    let name = name
+        .strip_prefix("其中")
+        .map_or(name, |r| r.trim_start_matches([':', '：', ' ']));
+    const CHINESE: &str = "一二三四五六七八九十";
+    // `(一)` and `(1)`: a rank below `一、` and below `1.` respectively.
+    if let Some(inner) = name
+        .strip_prefix(['(', '（'])
+        .and_then(|r| r.split_once([')', '）']))
+        .map(|(n, _)| n)
+    {
+        if !inner.is_empty() && inner.chars().all(|c| CHINESE.contains(c)) {
+            return Some(4);
+        }
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
+            return Some(6);
+        }
         return None;
     }
-    if head.chars().all(|c| "一二三四五六七八九十".contains(c)) {
+    let head: String = name
+        .chars()
+        .take_while(|c| !matches!(c, '、' | '.' | '．'))
+        .collect();
+    if head.len() == name.len() || head.is_empty() {
+        return None;
+    }
+    let dot = name[head.len()..].starts_with(['.', '．']);
+    if !dot && head.chars().all(|c| CHINESE.contains(c)) {
         Some(3)
     } else if head.chars().all(|c| c.is_ascii_digit()) {
         Some(5)
@@ -191,6 +243,11 @@ fn check_hierarchy(cx: &mut Ctx, table: &BudgetTable) {
             let mut child_rank = None;
             for &(_, r) in candidates {
                 let Some(rr) = rank(r) else { continue };
+                // A numbered line that prints no amount at all (a note under
+                // the table) is no sub-row.
+                if r.amounts.iter().all(Option::is_none) && rr > parent_rank {
+                    continue;
+                }
                 if !is_total && (rr <= parent_rank || r.total) {
                     break;
                 }

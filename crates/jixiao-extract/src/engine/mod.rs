@@ -9,6 +9,7 @@ pub mod template;
 mod words;
 
 pub use template::{Template, TemplateError, Templates};
+pub(crate) use words::plain;
 
 use crate::rows::Row;
 use aho_corasick::AhoCorasick;
