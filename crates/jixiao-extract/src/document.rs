@@ -281,9 +281,9 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
                     reason: "a declaration, and no declaration template is loaded".into(),
                 }),
             },
-            // A table title with no row of amounts under it (an entry of
-            // a table of contents, a title printed twice) is no table.
-            Segment::Table(_, s, e) if !has_amount_row(&rows[s..e]) => {
+            // A table title with no row of cells under it (an entry of a
+            // table of contents, a title printed twice) is no table.
+            Segment::Table(_, s, e) if !rows[s..e].iter().any(|r| r.cells.len() >= 2) => {
                 let span = LineSpan {
                     start: rows[s].line,
                     end: rows[e - 1].line,
@@ -291,7 +291,9 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
                 unrecognized.push(Unrecognized {
                     lines: span,
                     cells: rows[s..e].iter().map(|r| r.cells.len()).sum(),
-                    reason: "a budget table title with no row of amounts under it (a table of contents entry?)".into(),
+                    reason:
+                        "a budget table title with no table under it (a table of contents entry?)"
+                            .into(),
                 });
                 last_was_other = false;
             }
@@ -351,19 +353,6 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         geometry: Vec::new(),
         repairs: readings.into_iter().collect(),
     }
-}
-
-/// Whether a row of two cells or more prints an amount.
-fn has_amount_row(rows: &[Row]) -> bool {
-    rows.iter().any(|r| {
-        r.cells.len() >= 2
-            && r.cells.iter().any(|c| {
-                matches!(
-                    crate::number::read_number(&c.text),
-                    crate::number::NumberCell::Number { .. }
-                )
-            })
-    })
 }
 
 /// Takes the rows a form has read back out of the last unrecognized span.

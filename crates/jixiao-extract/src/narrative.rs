@@ -11,7 +11,32 @@ use std::sync::OnceLock;
 
 fn amount_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(\d+(?:\.\d+)?)\s*万元").expect("amount pattern"))
+    RE.get_or_init(|| Regex::new(r"(\d+(?:\.\d+)?)\s*(万元|元)").expect("amount pattern"))
+}
+
+/// `占一般公共预算支出的84.06%`, `占基本支出预算 18.76%`: a share right after
+/// an amount.
+fn share_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*[，,]\s*占([^，,。；;%\d]{2,24}?)的?\s*(\d+(?:\.\d+)?)\s*%")
+            .expect("share pattern")
+    })
+}
+
+/// A heading printed as such: a short line opening with its number
+/// (`六、一般公共预算基本支出情况说明`, `（一）…`), no figure in it.
+fn is_heading(text: &str) -> bool {
+    let t = text.trim();
+    let numbered = t.split_once('、').is_some_and(|(n, _)| {
+        !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
+    }) || t
+        .strip_prefix(['（', '('])
+        .and_then(|r| r.split_once(['）', ')']))
+        .is_some_and(|(n, _)| {
+            !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
+        });
+    numbered && t.chars().count() <= 40 && amount_re().find(t).is_none()
 }
 
 fn change_re() -> &'static Regex {
@@ -52,6 +77,11 @@ fn subject_before(text: &str, at: usize) -> String {
         }
         _ => subject,
     };
+    // `1. 基本支出预算`: drop a numbering with a full stop, too.
+    let subject = subject
+        .split_once(['.', '．'])
+        .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        .map_or(subject, |(_, rest)| rest.trim_start());
     subject.trim_end_matches(['为', ' ']).to_string()
 }
 
@@ -69,17 +99,29 @@ fn figures(text: &str, line: usize, column: usize, out: &mut Vec<NarrativeFigure
         let Some(amount) = num_at(raw, line, column) else {
             continue;
         };
+        let unit = if &m[2] == "元" {
+            MoneyUnit::Yuan
+        } else {
+            MoneyUnit::WanYuan
+        };
         let mut fig = NarrativeFigure {
             line,
             subject: subject_before(text, whole.start()),
             amount,
-            unit: MoneyUnit::WanYuan,
+            unit,
             compared_year: None,
             change: None,
             change_percent: None,
             text: String::new(),
+            share: None,
+            share_of: None,
+            parts: Vec::new(),
         };
         let after = &text[whole.end()..];
+        if let Some(c) = share_re().captures(after) {
+            fig.share = num_at(&c[2], line, column);
+            fig.share_of = Some(c[1].trim().to_string());
+        }
         if let Some(c) = change_re().captures(after) {
             skip_until = whole.end() + c.get(0).map_or(0, |m| m.end());
             fig.compared_year = c[1].parse().ok();
@@ -135,6 +177,9 @@ fn figures(text: &str, line: usize, column: usize, out: &mut Vec<NarrativeFigure
                 change: None,
                 change_percent: None,
                 text: text[..p + "无机关运行经费".len()].trim().to_string(),
+                share: None,
+                share_of: None,
+                parts: Vec::new(),
             });
         }
     }
@@ -154,13 +199,21 @@ pub(crate) fn read(rows: &[Row]) -> Narrative {
         unmapped: Vec::new(),
         cells: CellCount::default(),
     };
+    // A figure whose sentence ends in `其中:`: the first figure of each
+    // paragraph below it, up to the next heading or numbered paragraph.
+    let mut whole: Option<usize> = None;
     for row in rows {
         let text: String = row.joined(" ");
         row.cells.iter().for_each(|c| ledger.take(row.line, c));
-        if let Some(heading) = text.strip_prefix('#') {
+        let heading = text
+            .strip_prefix('#')
+            .map(|h| h.trim_start_matches('#').trim().to_string())
+            .or_else(|| is_heading(&text).then(|| text.trim().to_string()));
+        if let Some(heading) = heading {
+            whole = None;
             n.sections.push(NarrativeSection {
                 line: row.line,
-                heading: Some(heading.trim_start_matches('#').trim().to_string()),
+                heading: Some(heading),
                 paragraphs: Vec::new(),
             });
             continue;
@@ -172,7 +225,25 @@ pub(crate) fn read(rows: &[Row]) -> Narrative {
                 paragraphs: Vec::new(),
             });
         }
+        let first = n.figures.len();
         figures(&text, row.line, row.cells[0].column, &mut n.figures);
+        let numbered = text
+            .trim()
+            .split_once(['.', '．', '、'])
+            .is_some_and(|(d, _)| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+        if numbered {
+            whole = None;
+        }
+        match whole {
+            Some(w) if first < n.figures.len() => n.figures[w].parts.push(first),
+            _ => {}
+        }
+        let opens = text.trim_end().ends_with("其中:") || text.trim_end().ends_with("其中：");
+        if opens && first < n.figures.len() {
+            whole = Some(first);
+        } else if opens {
+            whole = None;
+        }
         if let Some(c) = count_re().captures(&text) {
             n.project_count = num_at(&c[1], row.line, row.cells[0].column);
         }
@@ -191,9 +262,23 @@ pub(crate) fn read(rows: &[Row]) -> Narrative {
     n
 }
 
-/// Whether a stretch of rows is disclosure prose: text under a heading.
+/// Whether a stretch of rows is disclosure prose: text under a heading, or
+/// lines of one cell (three in four at least) with a paragraph among them
+/// and an amount stated.
 pub(crate) fn is_prose(rows: &[Row]) -> bool {
-    rows.iter().any(|r| r.compact().starts_with('#'))
+    if rows.iter().any(|r| r.compact().starts_with('#')) {
+        return true;
+    }
+    let single = rows.iter().filter(|r| r.cells.len() == 1).count();
+    let with_amounts = rows
+        .iter()
+        .filter(|r| r.cells.len() == 1 && amount_re().is_match(&r.cells[0].text))
+        .count();
+    let paragraphs = rows
+        .iter()
+        .filter(|r| r.cells.len() == 1 && r.cells[0].text.chars().count() >= 40)
+        .count();
+    single * 4 >= rows.len() * 3 && with_amounts >= 1 && paragraphs >= 1
 }
 
 #[cfg(test)]

@@ -1136,6 +1136,17 @@ pub struct NarrativeFigure {
     pub change_percent: Option<Num>,
     /// The sentence it stands in.
     pub text: String,
+    /// The share of a whole the text gives it (`占基本支出预算18.76%`), in
+    /// percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<Num>,
+    /// What that share is of, as worded (`基本支出预算`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_of: Option<String>,
+    /// The figures the text gives as its parts (`…元。其中:` and one line
+    /// per part below), by their place in `figures`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<usize>,
 }
 
 /// The prose of a budget disclosure.

@@ -276,6 +276,10 @@ fn check_hierarchy(cx: &mut Ctx, table: &BudgetTable) {
                 let Some(Some(printed)) = parent.amounts.get(ci) else {
                     continue;
                 };
+                // Rates (增减幅度 in %) do not add up over rows.
+                if printed.percent {
+                    continue;
+                }
                 let used: Vec<&Num> = children
                     .iter()
                     .filter_map(|c| c.amounts.get(ci).and_then(|n| n.as_ref()))

@@ -180,7 +180,10 @@ fn check_figures(doc: &Document, index: usize, n: &Narrative, out: &mut Vec<Find
         ),
     };
     for (fi, fig) in n.figures.iter().enumerate() {
-        match resolve(doc, fig) {
+        // The tables' figures are held in 万元; a figure the text states in
+        // 元 is checked within the text only.
+        let in_wan = fig.unit == MoneyUnit::WanYuan;
+        match resolve(doc, fig).filter(|_| in_wan) {
             Some(Target::Amount(num, unit, scale, what)) => {
                 let (exact, slack) = to_wan(num, unit, scale);
                 let shown = if unit == Some(MoneyUnit::WanYuan) {
@@ -348,7 +351,130 @@ fn check_figures(doc: &Document, index: usize, n: &Narrative, out: &mut Vec<Find
             }
         }
     }
+    check_parts(&mut cx, n);
+    check_shares(&mut cx, n);
     out.append(&mut cx.out);
+}
+
+/// A figure the text gives parts for (`…元。其中:` and a line per part)
+/// = the sum of those parts, where all are stated in one unit.
+fn check_parts(cx: &mut Ctx, n: &Narrative) {
+    for (fi, fig) in n.figures.iter().enumerate() {
+        let parts: Vec<&NarrativeFigure> =
+            fig.parts.iter().filter_map(|&p| n.figures.get(p)).collect();
+        if parts.len() < 2 || parts.iter().any(|p| p.unit != fig.unit) {
+            continue;
+        }
+        let values: Vec<&Num> = parts.iter().map(|p| &p.amount).collect();
+        let exact: Decimal = values.iter().map(|v| v.value).sum();
+        let slack = values.iter().map(|v| slack_at(v, Some(fig.unit), 0)).sum();
+        let names: Vec<&str> = parts.iter().map(|p| p.subject.as_str()).collect();
+        cx.judge(
+            "narrative.sum",
+            format!("figures[{fi}].amount"),
+            &format!("The text's {}", fig.subject),
+            &fig.amount,
+            exact,
+            slack,
+            &values,
+            &format!("the sum of its parts ({})", names.join(" + ")),
+            false,
+        );
+    }
+}
+
+/// The words a share's whole is named by, without what varies between
+/// mentions (`的`, `预算`, the year).
+fn whole_key(s: &str) -> String {
+    compact(s)
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '年')
+        .replace("预算", "")
+        .replace('的', "")
+        .replace("本年", "")
+}
+
+/// A share the text states (`占基本支出预算18.76%`) = the figure ÷ the
+/// whole, where the text states the whole before it; and the shares of
+/// one whole in one section add to at most 100 %.
+fn check_shares(cx: &mut Ctx, n: &Narrative) {
+    let hundred = Decimal::ONE_HUNDRED;
+    for (fi, fig) in n.figures.iter().enumerate() {
+        let (Some(share), Some(of)) = (&fig.share, &fig.share_of) else {
+            continue;
+        };
+        let key = whole_key(of);
+        let whole = n.figures[..fi]
+            .iter()
+            .rev()
+            .find(|w| w.unit == fig.unit && !key.is_empty() && whole_key(&w.subject) == key);
+        let Some(whole) = whole.filter(|w| !w.amount.value.is_zero()) else {
+            continue;
+        };
+        let exact = fig.amount.value * hundred / whole.amount.value;
+        let slack = slack_at(&fig.amount, Some(fig.unit), 0) * hundred / whole.amount.value;
+        // Texts round shares as forms round scores: down, up or half-up.
+        let was = std::mem::replace(&mut cx.score, true);
+        cx.judge(
+            "narrative.share",
+            format!("figures[{fi}].share"),
+            &format!("The text's share of {} in {of}", fig.subject),
+            share,
+            exact,
+            slack,
+            &[&fig.amount, &whole.amount],
+            &format!("{} ÷ {}", fig.amount.raw.trim(), whole.amount.raw.trim()),
+            false,
+        );
+        cx.score = was;
+    }
+    // Shares of one whole stated in one section.
+    let mut groups: Vec<(String, usize, Vec<&Num>)> = Vec::new();
+    for fig in &n.figures {
+        let (Some(share), Some(of)) = (&fig.share, &fig.share_of) else {
+            continue;
+        };
+        let section = n
+            .sections
+            .iter()
+            .rposition(|s| s.line <= fig.line)
+            .unwrap_or(0);
+        let key = whole_key(of);
+        match groups
+            .iter_mut()
+            .find(|(k, s, _)| *k == key && *s == section)
+        {
+            Some((_, _, v)) => v.push(share),
+            None => groups.push((key, section, vec![share])),
+        }
+    }
+    for (key, _, shares) in groups.iter().filter(|(_, _, v)| v.len() >= 2) {
+        let total: Decimal = shares.iter().map(|s| s.value).sum();
+        let slack: Decimal = shares.iter().map(|s| s.half_ulp()).sum();
+        if total <= hundred + slack {
+            continue;
+        }
+        // The share that takes the sum past 100 % is the one named: with
+        // the others as printed it can be at most what they leave.
+        let (last, others) = shares.split_last().expect("two shares or more");
+        let left = hundred - others.iter().map(|s| s.value).sum::<Decimal>();
+        let listed: Vec<String> = shares.iter().map(|s| format!("{}%", s.value)).collect();
+        cx.out.push(Finding {
+            check: "narrative.share",
+            severity: Severity::Warning,
+            form: cx.index,
+            field: format!("shares of {key}"),
+            printed: Some(last.value.to_string()),
+            computed: Some(left.to_string()),
+            location: loc(last),
+            inputs: others.iter().map(|s| loc(s)).collect(),
+            message: format!(
+                "The text gives shares of {key} that add to {total}% ({}): parts of one whole cannot exceed 100%, so {}% can be at most {left}% beside the others.",
+                listed.join(" + "),
+                last.value
+            ),
+            explained_by: None,
+        });
+    }
 }
 
 /// Checks the prose of a document against its tables and declarations.
