@@ -424,3 +424,51 @@ fn missing_files_are_not_documents_and_names_do_not_count() {
     let rows: std::collections::HashMap<_, _> = counts(&db).into_iter().collect();
     assert_eq!(rows["documents"], 1);
 }
+
+/// An archive of the previous schema version (2, before declarations of
+/// other provinces had fund sources and per-area targets) is migrated when
+/// opened: its rows stay, the new tables and columns appear, and the new
+/// fields of a declaration are stored.
+#[test]
+fn an_archive_of_the_previous_schema_version_is_migrated() {
+    let db = scratch("migrate");
+    let (code, out) = ingest(&db, &["corpus/002_bc93ede7711070ab.txt"]);
+    assert_eq!(code, Some(0), "{out}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "DROP TABLE fund_sources; DROP TABLE area_targets; \
+         ALTER TABLE indicators DROP COLUMN period; \
+         UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+    )
+    .unwrap();
+    let before: i64 = c
+        .query_row("SELECT count(*) FROM indicators", [], |r| r.get(0))
+        .unwrap();
+    drop(c);
+    let (code, out) = ingest(&db, &["corpus/provinces/fujian_decl-transfer_02.txt"]);
+    assert_eq!(code, Some(0), "{out}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let one = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let version: String = c
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, jixiao_archive::SCHEMA_VERSION);
+    // The old rows are there, the declaration's new ones beside them.
+    assert!(one("SELECT count(*) FROM indicators") > before);
+    // 资金总额 30, 其中:财政拨款 30, 其他资金 (no amount).
+    assert_eq!(one("SELECT count(*) FROM fund_sources"), 3);
+    assert_eq!(
+        one("SELECT amount_fen FROM fund_sources WHERE row_kind = 'total'"),
+        30 * 10_000 * 100
+    );
+    // Two indicators with a target for each of seven areas.
+    assert_eq!(one("SELECT count(*) FROM area_targets"), 14);
+    assert_eq!(
+        one("SELECT count(*) FROM area_targets WHERE area = '上杭县' AND target = '1'"),
+        1
+    );
+}

@@ -106,7 +106,14 @@ pub(crate) fn form_facts(form: &Form) -> FormFacts<'_> {
             project_name: d.project_name.as_deref(),
             year: d.year,
             unit: d.unit,
-            declared: d.funds.annual_budget.as_ref(),
+            // Shanghai's 当年预算, or the total row of an open funds block.
+            declared: d.funds.annual_budget.as_ref().or_else(|| {
+                d.sources
+                    .iter()
+                    .find(|s| s.row == jixiao_model::FundsLine::Total)
+                    .and_then(|s| s.amounts.iter().find(|a| !a.value.percent))
+                    .map(|a| &a.value)
+            }),
             cells: Some(d.cells),
             unmapped: &d.unmapped,
             ..FormFacts::default()

@@ -57,9 +57,15 @@ impl ArchiveError {
     }
 }
 
-/// The schema this version writes; an archive made by another version is
-/// refused rather than half understood.
-pub const SCHEMA_VERSION: &str = "2";
+/// The schema this version writes. An archive of an earlier version it can
+/// migrate is migrated when opened for writing; a later one is refused
+/// rather than half understood.
+pub const SCHEMA_VERSION: &str = "3";
+
+/// What turns an archive of one version into the next: version 2 → 3 adds
+/// the declarations' fund sources and per-area targets (their tables are
+/// created with the others) and each indicator's period.
+const MIGRATIONS: &[(&str, &str)] = &[("2", "ALTER TABLE indicators ADD COLUMN period TEXT")];
 
 /// Tables, in the order rows depend on each other. `{pk}` is the dialect's
 /// auto-numbered key.
@@ -147,7 +153,28 @@ CREATE TABLE IF NOT EXISTS indicators (
     actual TEXT,
     weight TEXT,
     score TEXT,
-    deviation_reason TEXT
+    deviation_reason TEXT,
+    period TEXT
+);
+CREATE TABLE IF NOT EXISTS fund_sources (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+    ordinal BIGINT NOT NULL,
+    line BIGINT NOT NULL,
+    row_kind TEXT NOT NULL,
+    label TEXT NOT NULL,
+    part TEXT,
+    column_key TEXT,
+    amount TEXT,
+    amount_fen BIGINT,
+    printed TEXT
+);
+CREATE TABLE IF NOT EXISTS area_targets (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
+    indicator_ordinal BIGINT NOT NULL,
+    area TEXT NOT NULL,
+    target TEXT
 );
 CREATE TABLE IF NOT EXISTS line_items (
     id {pk},
@@ -351,9 +378,21 @@ impl Archive {
                 }
                 Some(v) if v == SCHEMA_VERSION => {}
                 Some(v) => {
-                    return Err(ArchiveError::Invalid(format!(
-                        "the archive has schema version {v}; this jixiao writes version {SCHEMA_VERSION}"
-                    )))
+                    let mut at = v.to_string();
+                    while at != SCHEMA_VERSION {
+                        let Some(&(_, sql)) = MIGRATIONS.iter().find(|(from, _)| *from == at)
+                        else {
+                            return Err(ArchiveError::Invalid(format!(
+                                "the archive has schema version {v}; this jixiao writes version {SCHEMA_VERSION} and cannot migrate from {at}"
+                            )));
+                        };
+                        self.conn.batch(sql)?;
+                        at = (at.parse::<u32>().unwrap_or(0) + 1).to_string();
+                    }
+                    self.conn.exec(
+                        "UPDATE meta SET value = $1 WHERE key = 'schema_version'",
+                        &[SCHEMA_VERSION.into()],
+                    )?;
                 }
             }
             self.conn.batch(VIEWS)
@@ -1033,6 +1072,7 @@ impl<'a> Ingest<'a> {
                         weight: plain(i.weight.as_ref()),
                         score: plain(i.score.as_ref()),
                         reason: text(i.deviation_reason.as_deref()),
+                        period: i.period.as_deref(),
                     })
                     .collect();
                 self.indicator_rows(form_id, rows)?;
@@ -1048,10 +1088,15 @@ impl<'a> Ingest<'a> {
                         level2: text(t.level2.as_deref()),
                         name: text(t.name.as_deref()),
                         target: measure(t.value.as_ref()),
+                        weight: plain(t.weight.as_ref()),
+                        reason: text(t.remark.as_deref()),
+                        period: t.period.as_deref(),
                         ..IndicatorRow::default()
                     })
                     .collect();
                 self.indicator_rows(form_id, rows)?;
+                self.area_targets(form_id, &d.targets)?;
+                self.fund_sources(form_id, &d.sources, d.unit.or(unit))?;
                 self.line_items(form_id, &d.line_items, unit)?;
             }
             Form::BudgetTable(t) => self.budget_rows(form_id, t)?,
@@ -1148,6 +1193,7 @@ impl<'a> Ingest<'a> {
                     i.weight.into(),
                     i.score.into(),
                     i.reason.into(),
+                    i.period.into(),
                 ]
             })
             .collect();
@@ -1166,7 +1212,88 @@ impl<'a> Ingest<'a> {
                 "weight",
                 "score",
                 "deviation_reason",
+                "period",
             ],
+            rows,
+        )
+    }
+
+    /// A declaration's funds rows, one row per printed amount (a source
+    /// that prints none is kept with no amount).
+    fn fund_sources(
+        &mut self,
+        form_id: i64,
+        sources: &[jixiao_model::FundSource],
+        unit: Option<MoneyUnit>,
+    ) -> Result<(), ArchiveError> {
+        let mut rows = Vec::new();
+        for (ordinal, s) in sources.iter().enumerate() {
+            let head = |column: Option<&str>, amount: Option<&jixiao_model::Num>| {
+                let (value, fen) = match amount {
+                    Some(n) if n.percent => (plain(Some(n)), None),
+                    _ => money(amount, unit),
+                };
+                vec![
+                    form_id.into(),
+                    (ordinal as i64).into(),
+                    (s.line as i64).into(),
+                    name_of(&s.row).into(),
+                    s.label.as_str().into(),
+                    s.block.clone().into(),
+                    column.map(str::to_string).into(),
+                    value.into(),
+                    fen.into(),
+                    amount.map(|n| n.raw.clone()).into(),
+                ]
+            };
+            if s.amounts.is_empty() {
+                rows.push(head(None, None));
+            }
+            for a in &s.amounts {
+                rows.push(head(Some(&a.column), Some(&a.value)));
+            }
+        }
+        self.insert_rows(
+            "fund_sources",
+            &[
+                "form_id",
+                "ordinal",
+                "line",
+                "row_kind",
+                "label",
+                "part",
+                "column_key",
+                "amount",
+                "amount_fen",
+                "printed",
+            ],
+            rows,
+        )
+    }
+
+    /// The per-area targets of a declaration's indicators.
+    fn area_targets(
+        &mut self,
+        form_id: i64,
+        targets: &[jixiao_model::Target],
+    ) -> Result<(), ArchiveError> {
+        let rows = targets
+            .iter()
+            .enumerate()
+            .flat_map(|(ordinal, t)| {
+                t.by_area.iter().map(move |a| {
+                    vec![
+                        form_id.into(),
+                        (ordinal as i64).into(),
+                        a.area.as_str().into(),
+                        a.value.text.as_str().into(),
+                    ]
+                })
+            })
+            .collect();
+        self.insert_rows(
+            "area_targets",
+            &["form_id", "indicator_ordinal", "area", "target"],
             rows,
         )
     }
@@ -1266,6 +1393,7 @@ struct IndicatorRow<'a> {
     weight: Option<String>,
     score: Option<String>,
     reason: Option<&'a str>,
+    period: Option<&'a str>,
 }
 
 /// A value stored as its JSON text (repairs, geometry).
