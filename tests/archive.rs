@@ -472,3 +472,52 @@ fn an_archive_of_the_previous_schema_version_is_migrated() {
         1
     );
 }
+
+/// Projects across the provinces: the same name in two provinces' units is
+/// two projects, and two names of one unit that differ only in a year are
+/// two projects however alike they read; the Minhang projects the history
+/// test follows are still linked (that test runs on the same rules).
+#[test]
+fn near_identical_names_of_the_provinces_are_held_apart() {
+    let db = scratch("apart");
+    let dir = db.parent().unwrap().join("forms");
+    std::fs::create_dir_all(&dir).unwrap();
+    let form = std::fs::read_to_string("corpus/provinces/hunan_decl-national_01.txt").unwrap();
+    std::fs::write(dir.join("a.txt"), &form).unwrap();
+    // The same unit's form of the next year's project: one digit differs.
+    let next = form.replace(
+        "岳阳县2022年高标准农田建设项目",
+        "岳阳县2023年高标准农田建设项目",
+    );
+    assert_ne!(next, form);
+    std::fs::write(dir.join("b.txt"), &next).unwrap();
+    let dir_text = dir.to_str().unwrap().to_string();
+    let (code, out) = ingest(
+        &db,
+        &[
+            &dir_text,
+            "corpus/provinces/anhui_transfer_01.txt",
+            "corpus/provinces/neimenggu_transfer_01.txt",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let projects = |pattern: &str| -> Vec<Option<i64>> {
+        let mut st = c
+            .prepare("SELECT project_id FROM forms WHERE project_name LIKE ?1 ORDER BY id")
+            .unwrap();
+        st.query_map([pattern], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let fields = projects("岳阳县20%高标准农田建设项目");
+    assert_eq!(fields.len(), 2);
+    assert_ne!(fields[0], fields[1], "two years' projects linked");
+    let jobs = projects("就业补助资金");
+    assert_eq!(jobs.len(), 2);
+    assert!(
+        jobs[0].is_none() || jobs[0] != jobs[1],
+        "one name in two provinces linked: {jobs:?}"
+    );
+}

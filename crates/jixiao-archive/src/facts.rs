@@ -135,8 +135,9 @@ pub(crate) fn form_facts(form: &Form) -> FormFacts<'_> {
     }
 }
 
-/// The unit names a record prints: 实施单位 and 预算单位, and the 预算单位
-/// a budget disclosure's prose names.
+/// The unit names a record prints: 实施单位 and 预算单位 (of a
+/// self-evaluation or a declaration), and the 预算单位 a budget
+/// disclosure's prose names.
 pub(crate) fn unit_names(form: &Form) -> Vec<&str> {
     match form {
         Form::SelfEvaluation(s) => [s.implementing_unit.as_deref(), s.budget_unit.as_deref()]
@@ -152,6 +153,19 @@ pub(crate) fn unit_names(form: &Form) -> Vec<&str> {
                     .strip_prefix("预算单位：")
                     .or_else(|| p.text.strip_prefix("预算单位:"))
             })
+            .collect(),
+        // A declaration the engine read names its 实施单位 (and may print a
+        // 预算单位 among its header fields).
+        Form::Declaration(d) => d
+            .implementing_unit
+            .as_deref()
+            .into_iter()
+            .chain(
+                d.header_fields
+                    .iter()
+                    .filter(|h| h.name == "budget_unit")
+                    .map(|h| h.value.as_str()),
+            )
             .collect(),
         _ => Vec::new(),
     }

@@ -905,12 +905,19 @@ impl<'a> Ingest<'a> {
         let (adjusted, adjusted_fen) = money(f.adjusted, f.unit);
         let (executed, executed_fen) = money(f.executed, f.unit);
         let project_name = f.project_name.filter(|n| !n.is_empty());
+        // A form whose unit is unknown is linked to no project: the same
+        // name in two units' disclosures is two projects.
+        let unit_known = unit.is_some_and(|u| !project::unit_key(u).is_empty());
         let link = match project_name {
-            Some(name) if f.kind == "self_evaluation" || f.kind == "declaration" => {
+            Some(name)
+                if (f.kind == "self_evaluation" || f.kind == "declaration") && unit_known =>
+            {
                 Some(self.link(document_id, f.kind, name, unit.unwrap_or(""))?)
             }
             _ => None,
         };
+        let unlinked = (project_name.is_some() && !unit_known && link.is_none())
+            .then(|| "the unit is unknown, so the form is linked to no project".to_string());
         // The year the form is for, or else the year it was evaluated in.
         let year = f.year.map(i64::from);
         let sort_year = year.or_else(|| f.evaluated_on.and_then(|d| d.get(..4)?.parse().ok()));
@@ -934,7 +941,7 @@ impl<'a> Ingest<'a> {
                 f.title.filter(|t| !t.is_empty()).into(),
                 project_name.into(),
                 link.as_ref().map(|l| l.0).into(),
-                link.map(|l| l.1).into(),
+                link.map(|l| l.1).or(unlinked).into(),
                 f.org.filter(|o| !o.is_empty()).into(),
                 f.department.filter(|d| !d.is_empty()).into(),
                 year.into(),
@@ -1020,6 +1027,11 @@ impl<'a> Ingest<'a> {
             let Some(score) = project::similarity(&key, &other) else {
                 continue;
             };
+            // Names that differ in a number, an ordinal or a place are
+            // different projects however alike they read.
+            if project::distinct(&key, &other).is_some() {
+                continue;
+            }
             if score < project::SIMILAR || best.as_ref().is_some_and(|b| b.0 >= score) {
                 continue;
             }
