@@ -936,3 +936,26 @@ fn budget_table_facts(t: &mut Tally, want: &Value, tables: &[&jixiao_extract::Bu
         }
     }
 }
+
+/// The prose printed under a province's table is read as prose and held
+/// against the table: as published, it agrees; one figure altered, exactly
+/// that figure is an error.
+#[test]
+fn prose_under_a_table_is_held_against_it() {
+    let text = std::fs::read_to_string("corpus/provinces/anhui_budget_01.txt").unwrap();
+    let checks = |t: &str| -> Vec<(&'static str, Option<String>)> {
+        let doc = jixiao_extract::read_document(t);
+        assert!(doc.forms.iter().any(|f| f.as_narrative().is_some()));
+        jixiao_validate::validate(&doc)
+            .into_iter()
+            .map(|f| (f.check, f.printed))
+            .collect()
+    };
+    assert_eq!(checks(&text), vec![]);
+    let altered = text.replace("预算为328.7万元", "预算为329.7万元");
+    assert_ne!(altered, text);
+    assert_eq!(
+        checks(&altered),
+        vec![("narrative.figure", Some("329.7".to_string()))]
+    );
+}

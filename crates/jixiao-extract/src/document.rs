@@ -299,7 +299,12 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
             }
             Segment::Table(kind, s, e) => {
                 last_was_other = false;
-                forms.push(Form::BudgetTable(budget::read(kind, &rows[s..e])));
+                // Prose printed under the table (its 情况说明) is prose.
+                let k = prose_after_table(&rows[s..e]).map_or(e, |k| s + k);
+                forms.push(Form::BudgetTable(budget::read(kind, &rows[s..k])));
+                if k < e {
+                    forms.push(Form::Narrative(narrative::read(&rows[k..e])));
+                }
             }
             Segment::Modern(s, e) => {
                 last_was_other = false;
@@ -353,6 +358,24 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         geometry: Vec::new(),
         repairs: readings.into_iter().collect(),
     }
+}
+
+/// Where prose starts under a table: the first line of one cell after the
+/// table's first row of amounts from which on the rows read as prose.
+fn prose_after_table(rows: &[Row]) -> Option<usize> {
+    let amount = |r: &Row| {
+        r.cells.len() >= 2
+            && r.cells.iter().any(|c| {
+                matches!(
+                    crate::number::read_number(&c.text),
+                    crate::number::NumberCell::Number { .. }
+                )
+            })
+    };
+    let first_data = rows.iter().position(amount)?;
+    (first_data + 1..rows.len())
+        .filter(|&k| rows[k].cells.len() == 1 && !rows[k..].iter().any(amount))
+        .find(|&k| narrative::is_prose(&rows[k..]))
 }
 
 /// Takes the rows a form has read back out of the last unrecognized span.

@@ -125,7 +125,11 @@ fn resolve<'a>(doc: &'a Document, fig: &NarrativeFigure) -> Option<Target<'a>> {
             None => Target::Zero(what),
         })
     };
-    if s.contains("三公”经费预算数") || s.contains("三公经费预算数") {
+    // `“三公”经费预算数`, `…一般公共预算“三公”经费支出预算` (its total).
+    if s.contains("三公”经费预算数")
+        || s.contains("三公经费预算数")
+        || (s.contains("三公") && s.ends_with("经费支出预算"))
+    {
         return three("合计");
     }
     for col in ["因公出国", "公务接待费", "机关运行经费"] {
