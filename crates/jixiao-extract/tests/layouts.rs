@@ -401,3 +401,27 @@ fn rows_after_a_page_break_that_lost_the_side_column_are_read_under_their_header
     assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
     assert!(f.repairs.iter().any(|r| r.action.starts_with("row_shift")));
 }
+
+/// A declaration's 时效 target printed as an Excel date serial reads as its
+/// date, the serial kept as printed; a count elsewhere stays a count.
+#[test]
+fn excel_date_serials_of_time_indicators_are_dates() {
+    let doc = jixiao_extract::read_document(
+        "项目支出绩效目标申报表\n项目名称\t示范项目\n资金情况(万元)\t年度资金总额:\t10\n\
+         绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\
+         \t产出指标\t数量指标\t培训人数\t44,561\n\
+         \t\t时效指标\t项目完成时间\t44,561\n",
+    );
+    let d = doc
+        .forms
+        .iter()
+        .find_map(|f| match f {
+            jixiao_extract::Form::Declaration(d) => Some(d),
+            _ => None,
+        })
+        .expect("a declaration");
+    let value = |i: usize| d.targets[i].value.as_ref().expect("a target");
+    assert_eq!(value(0).date, None);
+    assert_eq!(value(1).date.as_deref(), Some("2021-12-31"));
+    assert_eq!(value(1).text, "44,561");
+}

@@ -11,5 +11,5 @@ pub mod records;
 
 pub use geometry::{CellBox, Rect, RowGeometry};
 pub use grid::{compact, read_rows, Cell, Row};
-pub use number::{num_at, read_measure, read_number, Measure, Num, NumberCell};
+pub use number::{excel_serial_date, num_at, read_measure, read_number, Measure, Num, NumberCell};
 pub use records::*;

@@ -259,6 +259,36 @@ pub struct Measure {
     /// The unit: `百分比`, `%`, `次`, `件` ….
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The date an Excel date serial stands for (`44,561` → `2021-12-31`),
+    /// where the value is a date printed as a serial; `text` keeps the
+    /// serial as printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+/// The calendar date of an Excel date serial (`44561` or `44,561`: days
+/// since 1899-12-30), for serials of the years 2000 to 2050 only: a
+/// smaller or larger number is a count, not a date.
+pub fn excel_serial_date(text: &str) -> Option<String> {
+    let digits: String = text.trim().chars().filter(|&c| c != ',').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let serial: i64 = digits.parse().ok()?;
+    if !(36_526..=55_152).contains(&serial) {
+        return None;
+    }
+    // Days since 1970-01-01, then the civil date (Howard Hinnant's method).
+    let z = serial - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
 /// Splits an indicator value into comparator, number and unit.
@@ -314,12 +344,14 @@ pub fn read_measure(text: &str) -> Measure {
             comparator,
             number: Some(value),
             unit,
+            date: None,
         },
         _ => Measure {
             text: text.to_string(),
             comparator: None,
             number: None,
             unit: None,
+            date: None,
         },
     }
 }
@@ -327,6 +359,18 @@ pub fn read_measure(text: &str) -> Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_serials_are_dates_of_their_day() {
+        assert_eq!(excel_serial_date("44,561").as_deref(), Some("2021-12-31"));
+        assert_eq!(excel_serial_date("44562").as_deref(), Some("2022-01-01"));
+        assert_eq!(excel_serial_date("36526").as_deref(), Some("2000-01-01"));
+        assert_eq!(excel_serial_date("45351").as_deref(), Some("2024-02-29"));
+        // Counts and other numbers are no dates.
+        assert_eq!(excel_serial_date("3500"), None);
+        assert_eq!(excel_serial_date("98.5"), None);
+        assert_eq!(excel_serial_date("2021"), None);
+    }
 
     fn n(raw: &str) -> (String, u32, bool) {
         match read_number(raw) {

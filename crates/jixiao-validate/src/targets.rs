@@ -303,6 +303,48 @@ fn allocation_vs_form(cx: &mut Ctx, d: &Declaration, a: &AllocationTable) {
     });
 }
 
+/// `group.weight`: the weights of a group's targets add up to a value in
+/// the range its 一级 cell prints (`产出指标(40-50)分`).
+fn check_weight_ranges(cx: &mut Ctx, d: &Declaration) {
+    for g in &d.groups {
+        let Some((lo, hi)) = g.weight_range.as_deref().and_then(|r| r.split_once('-')) else {
+            continue;
+        };
+        let (Ok(lo), Ok(hi)) = (lo.trim().parse::<Decimal>(), hi.trim().parse::<Decimal>()) else {
+            continue;
+        };
+        let members: Vec<&Num> = d
+            .targets
+            .iter()
+            .filter(|t| t.level1.as_deref() == Some(g.name.as_str()))
+            .filter_map(|t| t.weight.as_ref())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let sum: Decimal = members.iter().map(|n| n.value).sum();
+        if sum >= lo && sum <= hi {
+            continue;
+        }
+        cx.out.push(Finding {
+            check: "group.weight",
+            severity: Severity::Error,
+            form: cx.index,
+            field: format!("groups.{}.weight", g.name),
+            printed: Some(format!("{lo}-{hi}")),
+            computed: Some(sum.to_string()),
+            location: crate::checks::loc(members[0]),
+            inputs: members.iter().map(|n| crate::checks::loc(n)).collect(),
+            message: format!(
+                "{} prints a weight of {lo} to {hi} points but its {} targets' 分值 add up to {sum}.",
+                g.name,
+                members.len()
+            ),
+            explained_by: None,
+        });
+    }
+}
+
 /// Every relation of an engine-read declaration.
 pub(crate) fn check(cx: &mut Ctx, d: &Declaration) {
     let funds_whole = block_read_whole(
@@ -315,6 +357,19 @@ pub(crate) fn check(cx: &mut Ctx, d: &Declaration) {
     if funds_whole {
         check_sums(cx, d);
         check_shares(cx, d);
+    }
+    // Only a form that prints weight ranges has them to check.
+    let ranges = d.groups.iter().any(|g| g.weight_range.is_some());
+    if ranges
+        && block_read_whole(
+            cx,
+            &d.not_read_whole,
+            d.lines.start,
+            "indicators",
+            "group.weight",
+        )
+    {
+        check_weight_ranges(cx, d);
     }
     if let Some(a) = &d.allocation {
         check_allocation(cx, d, a);

@@ -112,3 +112,30 @@ fn an_allocation_that_totals_more_than_the_form_is_a_warning() {
     assert_eq!(f[0].printed.as_deref(), Some("100"));
     assert_eq!(f[0].computed.as_deref(), Some("110"));
 }
+
+/// A declaration with weight ranges in its 一级 cells.
+const RANGES: &str = "\
+项目支出绩效目标审批表
+项目名称\t示范项目
+资金情况(万元)\t年度资金总额:\t100
+\t其中:财政资金\t100
+年度绩效目标(90分)\t一级指标\t二级指标\t三级指标\t指标值\t分值
+\t产出指标(40-50)分\t数量指标\t示范点数量\t≥2个\t20
+\t\t质量指标\t验收合格率\t100%\t25
+\t效益指标(30-40)分\t社会效益指标\t受益人数\t≥100人\t35
+注:分值按区间填报。
+";
+
+#[test]
+fn weights_within_their_printed_ranges_get_no_finding() {
+    assert_eq!(checks_of(RANGES), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn weights_outside_their_printed_range_are_an_error() {
+    let f = findings(&with_cell(RANGES, 7, 5, "35"));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].check, "group.weight");
+    assert_eq!(f[0].printed.as_deref(), Some("40-50"));
+    assert_eq!(f[0].computed.as_deref(), Some("55"));
+}

@@ -1210,6 +1210,7 @@ impl Reader<'_> {
         }
         ind.level1 = levels.level1.clone();
         ind.level2 = levels.level2.clone();
+        self.dates(&mut ind);
         if ind.name.is_some() {
             if is_placeholder(&ind) {
                 self.placeholder(row, &ind);
@@ -1220,6 +1221,22 @@ impl Reader<'_> {
             self.form.indicators.push(ind);
         } else if filled {
             self.parent_row(row, ind, own_level);
+        }
+    }
+
+    /// An indicator whose level or name says its values are dates: a
+    /// target or actual printed as an Excel date serial gets its date.
+    fn dates(&self, ind: &mut Indicator) {
+        let words = &self.t.indicators.date_words;
+        let dated = [&ind.level2, &ind.name]
+            .iter()
+            .any(|t| t.as_deref().is_some_and(|t| any(t, words)));
+        if !dated {
+            return;
+        }
+        for m in [&mut ind.target, &mut ind.actual].into_iter().flatten() {
+            let bare = m.text.trim_start_matches(['=', '≥', '≤', '<', '>', '＝']);
+            m.date = crate::number::excel_serial_date(bare);
         }
     }
 

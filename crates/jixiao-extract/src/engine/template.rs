@@ -128,6 +128,11 @@ pub struct IndicatorVocab {
     /// told by its first piece not ending so.
     #[serde(default)]
     pub level_ends: Vec<String>,
+    /// Words of a level or indicator name that say its values are dates
+    /// (时效, 完成时间): a number there that is an Excel date serial is read
+    /// as that date, the serial kept as printed.
+    #[serde(default)]
+    pub date_words: Vec<String>,
     /// A row that prints its levels and a target but no 三级 name is a
     /// target whose name the form leaves blank (not a parent row).
     #[serde(default)]
@@ -409,6 +414,7 @@ fn merge(base: &Template, child: &Template) -> Template {
     );
     lists(&mut t.indicators.total, &base.indicators.total);
     lists(&mut t.indicators.level_ends, &base.indicators.level_ends);
+    lists(&mut t.indicators.date_words, &base.indicators.date_words);
     for (field, under) in &base.indicators.spans {
         t.indicators
             .spans
