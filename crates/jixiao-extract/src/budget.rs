@@ -15,25 +15,65 @@ pub(crate) fn table_kind(key: &str) -> Option<BudgetTableKind> {
     if key.starts_with('-') || !key.contains('表') {
         return None;
     }
-    Some(if key.contains("财务收支预算总表") {
+    let key = plain(key);
+    let has = |w: &str| key.contains(w);
+    // The national template's titles and Shanghai's, most specific first.
+    Some(if has("财务收支预算总表") {
         RevenueExpenditure
-    } else if key.contains("收入预算总表") {
-        Revenue
-    } else if key.contains("财政拨款收支预算总表") {
+    } else if has("财政拨款收支") {
         Appropriation
-    } else if key.contains("支出预算总表") {
-        Expenditure
-    } else if key.contains("一般公共预算支出功能分类") {
-        GeneralPublicFunctional
-    } else if key.contains("政府性基金预算支出功能分类") {
-        GovernmentFundFunctional
-    } else if key.contains("经济分类") {
-        BasicEconomic
-    } else if key.contains("三公") {
+    } else if has("三公") {
         ThreePublic
+    } else if has("政府性基金") {
+        GovernmentFundFunctional
+    } else if has("国有资本经营") {
+        StateCapital
+    } else if has("经济分类") || has("基本支出表") || has("基本支出预算表") {
+        BasicEconomic
+    } else if has("一般公共预算支出") {
+        GeneralPublicFunctional
+    } else if has("收支总表") || has("收支预算总表") {
+        RevenueExpenditure
+    } else if has("收入预算总表") || has("收入总表") {
+        Revenue
+    } else if has("支出预算总表") || has("支出总表") {
+        Expenditure
     } else {
         return None;
     })
+}
+
+/// A subject code: three, five or seven digits (类, 款, 项).
+fn is_subject_code(text: &str) -> bool {
+    let t = text.trim();
+    matches!(t.len(), 3 | 5 | 7) && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether rows hold a budget table by their structure, whatever their
+/// title: a header row of two cells or more, then two rows or more whose
+/// first cells carry a subject code (alone or before its name) and which
+/// print an amount.
+pub(crate) fn is_coded_table(rows: &[Row]) -> bool {
+    let coded = |r: &Row| {
+        r.cells.iter().take(3).any(|c| {
+            is_subject_code(&c.text)
+                || c.text
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.len() == 7 && is_subject_code(w))
+        }) && r
+            .cells
+            .iter()
+            .skip(1)
+            .any(|c| is_amount(&c.text) && !is_subject_code(&c.text))
+    };
+    let Some(first) = rows.iter().position(coded) else {
+        return false;
+    };
+    let header = rows[..first]
+        .iter()
+        .any(|r| r.cells.len() >= 2 && !r.cells.iter().any(|c| is_amount(&c.text)));
+    header && rows[first..].iter().filter(|r| coded(r)).count() >= 2
 }
 
 fn is_amount(text: &str) -> bool {
@@ -216,7 +256,19 @@ pub(crate) fn read(kind: BudgetTableKind, rows: &[Row]) -> BudgetTable {
             .find(|c| c.key() == label)
             .map(|c| c.column)
     };
-    let (class_col, section_col, item_col) = (code_col("类"), code_col("款"), code_col("项"));
+    // A 科目编码 column that prints whole codes (205, 20502, 2050201) where
+    // no 类/款/项 columns split them.
+    let whole_code_col = table
+        .header
+        .iter()
+        .flat_map(|n| std::iter::once(n).chain(n.children.iter()))
+        .find(|n| n.children.is_empty() && plain(&n.label).ends_with("编码"))
+        .map(|n| n.column);
+    let (class_col, section_col, item_col) = (
+        code_col("类").or(whole_code_col),
+        code_col("款"),
+        code_col("项"),
+    );
     // Item-name columns: header leaves named 项目 or …科目名称.
     let mut name_cols: Vec<(usize, Option<Side>)> = Vec::new();
     collect_name_columns(&table.header, None, &mut name_cols);
@@ -320,7 +372,11 @@ fn read_data_row(
         let at = |col: Option<usize>| col.and_then(|c| row.at(c));
         let code_part =
             |col: Option<usize>, digits: usize| at(col).filter(|c| is_code(&c.text, digits));
-        if let Some(c) = code_part(class_col, 3) {
+        let whole = at(class_col).filter(|c| section_col.is_none() && is_subject_code(&c.text));
+        if let Some(c) = whole {
+            out.code = Some(c.text.trim().to_string());
+            ledger.take(row.line, c);
+        } else if let Some(c) = code_part(class_col, 3) {
             out.class = Some(c.text.trim().to_string());
             ledger.take(row.line, c);
             if let Some(s) = code_part(section_col, 2) {

@@ -65,8 +65,11 @@ fn head_of(row: &Row, titles: &TitleIndex) -> Option<Head> {
         Some("declaration") => return Some(Head::TargetTitle),
         _ => {}
     }
-    if let Some(kind) = budget::table_kind(c) {
-        return Some(Head::TableTitle(kind));
+    // A title is a short line: a paragraph that names a table is none.
+    if row.cells.len() <= 2 && c.chars().count() <= 60 {
+        if let Some(kind) = budget::table_kind(c) {
+            return Some(Head::TableTitle(kind));
+        }
     }
     if year_heading(c) {
         return Some(Head::Year);
@@ -317,6 +320,15 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
             Segment::Older(s, e) => {
                 last_was_other = false;
                 forms.push(Form::SelfEvaluation(older::read(&rows[s..e])))
+            }
+            // A table of amounts keyed by subject codes is a budget table
+            // whatever its title says.
+            Segment::Other(s, e, _) if s < e && budget::is_coded_table(&rows[s..e]) => {
+                last_was_other = false;
+                forms.push(Form::BudgetTable(budget::read(
+                    BudgetTableKind::Other,
+                    &rows[s..e],
+                )));
             }
             Segment::Other(s, e, _) if s < e && narrative::is_prose(&rows[s..e]) => {
                 last_was_other = false;

@@ -971,6 +971,11 @@ pub enum BudgetTableKind {
     BasicEconomic,
     /// “三公”经费和机关运行经费预算表
     ThreePublic,
+    /// 国有资本经营预算支出表
+    StateCapital,
+    /// A table of amounts whose rows carry 类/款/项 subject codes, under a
+    /// title that names none of the kinds above.
+    Other,
 }
 
 /// A header cell and the header cells below it.

@@ -88,7 +88,7 @@ fn check_row_sums(cx: &mut Ctx, table: &BudgetTable) {
     let flat_total = table
         .header
         .iter()
-        .any(|n| n.children.is_empty() && n.label != "合计" && is_total_label(&n.label));
+        .any(|n| n.children.is_empty() && is_total_label(&n.label));
     for (ri, row) in table.rows.iter().enumerate() {
         let cols = by_column(table, row);
         check_row_groups(cx, table, ri, row, &cols, &table.header);
@@ -142,10 +142,17 @@ fn check_row_groups(
         if !any || used.is_empty() {
             continue;
         }
+        // Only the columns that hold amounts are named (not 科目编码, 科目名称).
+        let amounts = |c: &HeaderNode| {
+            table
+                .columns
+                .iter()
+                .any(|a| a.column >= c.column && a.column < c.span_end)
+        };
         let names: Vec<&str> = node
             .children
             .iter()
-            .filter(|c| c.column != sum_node.column)
+            .filter(|c| c.column != sum_node.column && amounts(c))
             .map(|c| c.label.as_str())
             .collect();
         let slack = used
