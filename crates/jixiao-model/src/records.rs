@@ -715,6 +715,9 @@ pub struct FundSource {
     pub row: FundsLine,
     /// The label as printed.
     pub label: String,
+    /// The column of the label: blocks printed side by side (项目资金总额
+    /// beside 年度资金申请总额) are told apart by it.
+    pub column: usize,
     /// The part of the block the row stands in (`income` for 收入构成,
     /// `expenditure` for 支出构成), where the block has parts.
     #[serde(skip_serializing_if = "Option::is_none")]

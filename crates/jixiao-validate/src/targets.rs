@@ -31,23 +31,46 @@ fn amount_columns(sources: &[FundSource]) -> Vec<String> {
 /// Each total row with the rows it is the total of: the rows after it up
 /// to the next total, or where none follow, the rows before it since the
 /// previous total (a 合计 printed under its parts). Rows of different parts
-/// (收入构成, 支出构成) are never summed together.
+/// (收入构成, 支出构成), or labelled in different columns (blocks printed side
+/// by side), are never summed together.
 fn sum_groups(sources: &[FundSource]) -> Vec<(&FundSource, Vec<&FundSource>)> {
+    let mut columns: Vec<usize> = sources.iter().map(|s| s.column).collect();
+    columns.sort_unstable();
+    columns.dedup();
+    columns
+        .into_iter()
+        .flat_map(|c| {
+            let block: Vec<&FundSource> = sources.iter().filter(|s| s.column == c).collect();
+            sum_groups_of(&block)
+        })
+        .collect()
+}
+
+/// [`sum_groups`] within one column of labels.
+fn sum_groups_of<'a>(sources: &[&'a FundSource]) -> Vec<(&'a FundSource, Vec<&'a FundSource>)> {
     let mut out = Vec::new();
     let totals: Vec<usize> = (0..sources.len())
         .filter(|&i| sources[i].row == FundsLine::Total)
         .collect();
     for (k, &t) in totals.iter().enumerate() {
-        let same_part = |s: &&FundSource| s.block == sources[t].block && s.row != FundsLine::Total;
+        let same_part = |s: &&&FundSource| s.block == sources[t].block && s.row != FundsLine::Total;
         let next = totals.get(k + 1).copied().unwrap_or(sources.len());
-        let after: Vec<&FundSource> = sources[t + 1..next].iter().filter(same_part).collect();
+        let after: Vec<&FundSource> = sources[t + 1..next]
+            .iter()
+            .filter(same_part)
+            .copied()
+            .collect();
         let previous = k.checked_sub(1).map_or(0, |p| totals[p] + 1);
         let parts = if after.is_empty() {
-            sources[previous..t].iter().filter(same_part).collect()
+            sources[previous..t]
+                .iter()
+                .filter(same_part)
+                .copied()
+                .collect()
         } else {
             after
         };
-        out.push((&sources[t], parts));
+        out.push((sources[t], parts));
     }
     out
 }

@@ -139,3 +139,51 @@ fn weights_outside_their_printed_range_are_an_error() {
     assert_eq!(f[0].printed.as_deref(), Some("40-50"));
     assert_eq!(f[0].computed.as_deref(), Some("55"));
 }
+
+/// Two totals printed side by side, each with its own sources.
+const TWO_TOTALS: &str = "\
+绩效目标申报表
+项目名称\t示范项目
+主管部门\t某局\t实施单位\t某中心
+资金情况 (万元)\t项目资金总额:\t1500\t年度资金申请总额\t600
+\t其中:财政资金\t1500\t其中:当年财政拨款\t500
+\t\t\t上年结转资金\t100
+\t其他资金\t\t其他资金
+项目绩效目标\t项目总目标\t年度总体目标
+\t建成示范点\t完成示范
+";
+
+#[test]
+fn side_by_side_totals_are_summed_each_over_its_own_sources() {
+    assert_eq!(checks_of(TWO_TOTALS), Vec::<(String, String)>::new());
+    let doc = jixiao_extract::read_document(TWO_TOTALS);
+    let d = doc
+        .forms
+        .iter()
+        .find_map(|f| match f {
+            jixiao_extract::Form::Declaration(d) => Some(d),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(d.template.as_deref(), Some("decl_two_totals"));
+    let columns: Vec<&str> = d
+        .sources
+        .iter()
+        .flat_map(|s| s.amounts.iter().map(|a| a.column.as_str()))
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "total_budget",
+            "annual_budget",
+            "total_budget",
+            "annual_budget",
+            "annual_budget"
+        ]
+    );
+    let f = findings(&with_cell(TWO_TOTALS, 6, 4, "90"));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].check, "funds.sum");
+    assert_eq!(f[0].printed.as_deref(), Some("600"));
+    assert_eq!(f[0].computed.as_deref(), Some("590"));
+}

@@ -185,7 +185,37 @@ impl Reader<'_> {
             // Header pairs inside the block (项目概况, 财政资金科目代码).
             self.read_pairs(row);
         }
+        self.name_side_by_side(&mut out);
         out
+    }
+
+    /// Blocks printed side by side (项目资金总额 | 1500 | 年度资金申请总额 |
+    /// 1500): where two columns of labels each have a total whose label
+    /// names a funds column (`total_budget`, `annual_budget`), the amounts
+    /// under each are of that column.
+    fn name_side_by_side(&self, out: &mut [FundSource]) {
+        let columns = &self.t.funds.columns;
+        let named: Vec<(usize, String)> = out
+            .iter()
+            .filter(|s| s.row == FundsLine::Total)
+            .filter_map(|s| {
+                let (m, _) = meaning(&s.label, columns)?;
+                (m != "amount" && m != "share").then(|| (s.column, m.to_string()))
+            })
+            .collect();
+        let mut label_columns: Vec<usize> = named.iter().map(|(c, _)| *c).collect();
+        label_columns.dedup();
+        if label_columns.len() < 2 {
+            return;
+        }
+        for s in out.iter_mut() {
+            let Some((_, m)) = named.iter().find(|(c, _)| *c == s.column) else {
+                continue;
+            };
+            for a in s.amounts.iter_mut().filter(|a| a.column == "amount") {
+                a.column = m.clone();
+            }
+        }
     }
 
     /// One row of the funds block: its part label, its source labels and
@@ -224,13 +254,13 @@ impl Reader<'_> {
             }
             if let Some(role) = role {
                 self.take(row, cell);
-                out.push(source(row, cell.text.trim(), &role, part));
+                out.push(source(row, cell.column, cell.text.trim(), &role, part));
                 current = Some(out.len() - 1);
                 continue;
             }
             if let Some((label, value)) = inline_source(&cell.text) {
                 if let Some((role, _)) = meaning(&label, &t.funds.rows) {
-                    let mut s = source(row, &label, role, part);
+                    let mut s = source(row, cell.column, &label, role, part);
                     let in_cell = Cell::new(cell.column, &value);
                     if let Some(n) = self.source_amount(row, &in_cell) {
                         s.amounts.push(ColumnAmount {
@@ -254,7 +284,7 @@ impl Reader<'_> {
             let header_word = meaning(&cell.text, &t.header.fields).is_some();
             if short && text && next_is_amount && !header_word && current.is_none() {
                 self.take(row, cell);
-                out.push(source(row, cell.text.trim(), "source", part));
+                out.push(source(row, cell.column, cell.text.trim(), "source", part));
                 current = Some(out.len() - 1);
                 continue;
             }
@@ -350,12 +380,13 @@ impl Reader<'_> {
     }
 }
 
-/// A fund row with no amount read yet.
-fn source(row: &Row, label: &str, role: &str, part: &Option<String>) -> FundSource {
+/// A fund row labelled in `column`, with no amount read yet.
+fn source(row: &Row, column: usize, label: &str, role: &str, part: &Option<String>) -> FundSource {
     FundSource {
         line: row.line,
         row: FundsLine::from_key(role).unwrap_or(FundsLine::Source),
         label: label.to_string(),
+        column,
         block: part.clone(),
         amounts: Vec::new(),
     }
