@@ -64,6 +64,33 @@ impl Tally {
     }
 }
 
+/// Prints recall per family and in all, with every fact missed, and fails
+/// below `min`.
+fn report(by_family: &BTreeMap<String, Tally>, min: f64) {
+    let (mut found, mut total) = (0, 0);
+    for (family, t) in by_family {
+        println!(
+            "{family:<12} {:>4}/{:<4} {:6.2}%",
+            t.found,
+            t.total,
+            100.0 * t.found as f64 / t.total.max(1) as f64
+        );
+        for m in &t.misses {
+            println!("    missed {m}");
+        }
+        found += t.found;
+        total += t.total;
+    }
+    let recall = found as f64 / total as f64;
+    println!("all          {found:>4}/{total:<4} {:6.2}%", 100.0 * recall);
+    assert!(
+        recall >= min,
+        "recall {:.2}% is below {:.0}%",
+        100.0 * recall,
+        100.0 * min
+    );
+}
+
 /// The expected records of self-evaluations (the corpus also holds
 /// declarations and budget disclosures, checked by their own tests).
 fn forms() -> Vec<PathBuf> {
@@ -302,28 +329,7 @@ fn recall_on_other_provinces_forms() {
             *m = format!("{name}: {m}");
         }
     }
-    let (mut found, mut total) = (0, 0);
-    for (family, t) in &by_family {
-        println!(
-            "{family:<12} {:>4}/{:<4} {:6.2}%",
-            t.found,
-            t.total,
-            100.0 * t.found as f64 / t.total.max(1) as f64
-        );
-        for m in &t.misses {
-            println!("    missed {m}");
-        }
-        found += t.found;
-        total += t.total;
-    }
-    let recall = found as f64 / total as f64;
-    println!("all          {found:>4}/{total:<4} {:6.2}%", 100.0 * recall);
-    assert!(
-        recall >= MIN_RECALL,
-        "recall {:.2}% is below {:.0}%",
-        100.0 * recall,
-        100.0 * MIN_RECALL
-    );
+    report(&by_family, MIN_RECALL);
 }
 
 /// Whether two printed numbers have the same value (`31.00%` and `31.00`).
@@ -777,28 +783,7 @@ fn recall_on_other_provinces_declarations() {
             *m = format!("{name}: {m}");
         }
     }
-    let (mut found, mut total) = (0, 0);
-    for (family, t) in &by_family {
-        println!(
-            "{family:<12} {:>4}/{:<4} {:6.2}%",
-            t.found,
-            t.total,
-            100.0 * t.found as f64 / t.total.max(1) as f64
-        );
-        for m in &t.misses {
-            println!("    missed {m}");
-        }
-        found += t.found;
-        total += t.total;
-    }
-    let recall = found as f64 / total as f64;
-    println!("all          {found:>4}/{total:<4} {:6.2}%", 100.0 * recall);
-    assert!(
-        recall >= MIN_DECLARATION_RECALL,
-        "recall {:.2}% is below {:.0}%",
-        100.0 * recall,
-        100.0 * MIN_DECLARATION_RECALL
-    );
+    report(&by_family, MIN_DECLARATION_RECALL);
 }
 
 /// Field-level recall on the budget disclosures: each table found by its

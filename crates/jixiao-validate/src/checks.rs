@@ -162,6 +162,26 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Judges `printed` against the sum of `values`, each allowed the
+    /// rounding of an amount printed in the form's unit.
+    pub(crate) fn judge_sum(
+        &mut self,
+        check: &'static str,
+        field: String,
+        label: &str,
+        printed: &Num,
+        values: &[&Num],
+        formula: &str,
+    ) {
+        let exact: Decimal = values.iter().map(|n| n.value).sum();
+        let slack: Decimal = values.iter().map(|n| amount_slack(n, self.unit)).sum();
+        self.judge(
+            check, field, label, printed, exact, slack, values, formula, false,
+        );
+    }
+}
+
 type Column = (&'static str, &'static str, fn(&FundsRow) -> Option<&Num>);
 
 const AMOUNT_COLUMNS: [Column; 3] = [
@@ -205,23 +225,18 @@ fn check_funds_sum(cx: &mut Ctx, form: &SelfEvaluation) {
         if any_unreadable {
             continue;
         }
-        let exact: Decimal = values.iter().map(|n| n.value).sum();
-        let slack: Decimal = values.iter().map(|n| amount_slack(n, form.unit)).sum();
         let labels: Vec<&str> = parts
             .iter()
             .filter(|r| get(r).is_some())
             .map(|r| r.name())
             .collect();
-        cx.judge(
+        cx.judge_sum(
             "funds.sum",
             format!("funds.total.{key}"),
             &format!("{} ({name})", total.name()),
             printed,
-            exact,
-            slack,
             &values,
             &labels.join(" + "),
-            false,
         );
     }
 }

@@ -370,20 +370,18 @@ fn check_parts(cx: &mut Ctx, n: &Narrative) {
             continue;
         }
         let values: Vec<&Num> = parts.iter().map(|p| &p.amount).collect();
-        let exact: Decimal = values.iter().map(|v| v.value).sum();
-        let slack = values.iter().map(|v| slack_at(v, Some(fig.unit), 0)).sum();
         let names: Vec<&str> = parts.iter().map(|p| p.subject.as_str()).collect();
-        cx.judge(
+        // Each part is rounded to what it prints, in the figure's own unit.
+        let unit = cx.unit.replace(fig.unit);
+        cx.judge_sum(
             "narrative.sum",
             format!("figures[{fi}].amount"),
             &format!("The text's {}", fig.subject),
             &fig.amount,
-            exact,
-            slack,
             &values,
             &format!("the sum of its parts ({})", names.join(" + ")),
-            false,
         );
+        cx.unit = unit;
     }
 }
 

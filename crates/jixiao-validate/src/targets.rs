@@ -95,19 +95,14 @@ fn check_sums(cx: &mut Ctx, d: &Declaration) {
                 continue;
             }
             let values: Vec<&Num> = counted.iter().filter_map(|p| amount(p, &column)).collect();
-            let exact: Decimal = values.iter().map(|n| n.value).sum();
-            let slack: Decimal = values.iter().map(|n| amount_slack(n, d.unit)).sum();
             let labels: Vec<&str> = counted.iter().map(|p| p.label.as_str()).collect();
-            cx.judge(
+            cx.judge_sum(
                 "funds.sum",
                 format!("sources[{i}].{column}"),
                 &total.label,
                 printed,
-                exact,
-                slack,
                 &values,
                 &labels.join(" + "),
-                false,
             );
         }
     }
@@ -174,7 +169,7 @@ fn number_at(row: &TableRow, column: usize) -> Option<&Num> {
 /// `allocation.sum`: each 小计 row = Σ the rows since the previous one, the
 /// 合计 row = Σ the 小计 rows (or every row where none is printed), per
 /// amount column; and a row's 合计 column = Σ its part columns.
-fn check_allocation(cx: &mut Ctx, d: &Declaration, a: &AllocationTable) {
+fn check_allocation(cx: &mut Ctx, a: &AllocationTable) {
     let columns: Vec<usize> = a.columns.iter().map(|c| c.column).collect();
     let subtotal = |r: &TableRow| is_total_word(&row_label(r), &["小计", "小計"]);
     let total = |r: &TableRow| is_total_word(&row_label(r), &["合计", "合計", "总计", "總計"]);
@@ -183,7 +178,7 @@ fn check_allocation(cx: &mut Ctx, d: &Declaration, a: &AllocationTable) {
     let mut all: Vec<&TableRow> = Vec::new();
     for row in &a.rows {
         if subtotal(row) {
-            column_sums(cx, d, row, &since, &columns);
+            column_sums(cx, row, &since, &columns);
             subtotals.push(row);
             since.clear();
         } else if total(row) {
@@ -192,22 +187,16 @@ fn check_allocation(cx: &mut Ctx, d: &Declaration, a: &AllocationTable) {
             } else {
                 &subtotals
             };
-            column_sums(cx, d, row, parts, &columns);
+            column_sums(cx, row, parts, &columns);
         } else {
             since.push(row);
             all.push(row);
         }
-        row_total(cx, d, a, row);
+        row_total(cx, a, row);
     }
 }
 
-fn column_sums(
-    cx: &mut Ctx,
-    d: &Declaration,
-    row: &TableRow,
-    parts: &[&TableRow],
-    columns: &[usize],
-) {
+fn column_sums(cx: &mut Ctx, row: &TableRow, parts: &[&TableRow], columns: &[usize]) {
     for &column in columns {
         let Some(printed) = number_at(row, column) else {
             continue;
@@ -217,25 +206,20 @@ fn column_sums(
         if values.is_empty() || values.len() < parts.len() {
             continue;
         }
-        let exact: Decimal = values.iter().map(|n| n.value).sum();
-        let slack: Decimal = values.iter().map(|n| amount_slack(n, d.unit)).sum();
-        cx.judge(
+        cx.judge_sum(
             "allocation.sum",
             format!("allocation.line{}.column{column}", row.line),
             &format!("{} (line {})", row_label(row), row.line),
             printed,
-            exact,
-            slack,
             &values,
             &format!("Σ of the {} rows above it", values.len()),
-            false,
         );
     }
 }
 
 /// A row's 合计 column against the amount columns after it; a spanning
 /// header's 小计 stands for the columns under it.
-fn row_total(cx: &mut Ctx, d: &Declaration, a: &AllocationTable, row: &TableRow) {
+fn row_total(cx: &mut Ctx, a: &AllocationTable, row: &TableRow) {
     let Some(total_col) = a
         .columns
         .iter()
@@ -265,9 +249,7 @@ fn row_total(cx: &mut Ctx, d: &Declaration, a: &AllocationTable, row: &TableRow)
     if values.is_empty() {
         return;
     }
-    let exact: Decimal = values.iter().map(|n| n.value).sum();
-    let slack: Decimal = values.iter().map(|n| amount_slack(n, d.unit)).sum();
-    cx.judge(
+    cx.judge_sum(
         "allocation.sum",
         format!("allocation.line{}.{}", row.line, total_col.header),
         &format!(
@@ -277,11 +259,8 @@ fn row_total(cx: &mut Ctx, d: &Declaration, a: &AllocationTable, row: &TableRow)
             row.line
         ),
         printed,
-        exact,
-        slack,
         &values,
         "Σ of the row's part columns",
-        false,
     );
 }
 
@@ -395,7 +374,7 @@ pub(crate) fn check(cx: &mut Ctx, d: &Declaration) {
         check_weight_ranges(cx, d);
     }
     if let Some(a) = &d.allocation {
-        check_allocation(cx, d, a);
+        check_allocation(cx, a);
         if funds_whole {
             allocation_vs_form(cx, d, a);
         }

@@ -5,7 +5,7 @@
 //! 年度, 中期, 长期). Nothing here names a province or a document.
 
 use super::columns::{header_score, read_header, Columns, Meaning};
-use super::selfeval::{amount_with_unit, ends_sentence, find_blocks, has_numbers, Reader};
+use super::selfeval::{amount_with_unit, append_goal, find_blocks, has_numbers, Reader};
 use super::template::Template;
 use super::words::{any, meaning, plain};
 use crate::model::*;
@@ -360,16 +360,7 @@ impl Reader<'_> {
                     self.leave(row, cell, "a text in the goals block under no goal label");
                     continue;
                 };
-                let text = crate::html::html_to_text(&cell.text);
-                match slot {
-                    Some(s) => {
-                        if ends_sentence(s) {
-                            s.push('\n');
-                        }
-                        s.push_str(&text);
-                    }
-                    None => *slot = Some(text),
-                }
+                append_goal(slot, &cell.text);
                 self.take(row, cell);
             }
             if texts_after == 0 && !labels.is_empty() {

@@ -266,7 +266,23 @@ fn pairs_header(row: &Row, vocab: &super::template::Vocabulary) -> Option<Column
 
 /// Whether a text ends a sentence (`。`, `；`, `!` …) rather than stops
 /// in the middle of one.
-pub(super) fn ends_sentence(text: &str) -> bool {
+/// A goal cell's text added to the goal: a saved page's HTML paragraphs
+/// become lines, and a text cut mid-sentence (by a page break or the
+/// cell's lines) goes on where it stopped.
+pub(super) fn append_goal(slot: &mut Option<String>, cell: &str) {
+    let text = crate::html::html_to_text(cell);
+    match slot {
+        Some(s) => {
+            if ends_sentence(s) {
+                s.push('\n');
+            }
+            s.push_str(&text);
+        }
+        None => *slot = Some(text),
+    }
+}
+
+fn ends_sentence(text: &str) -> bool {
     text.trim_end().ends_with([
         '。', '；', ';', '！', '!', '？', '?', '.', '」', '”', ')', '）',
     ])
@@ -931,19 +947,7 @@ impl Reader<'_> {
                 } else {
                     &mut self.form.goals.actual
                 };
-                // A saved page's cells hold HTML paragraphs.
-                let text = crate::html::html_to_text(&cell.text);
-                match slot {
-                    Some(s) => {
-                        // A text cut mid-sentence (by a page break or the
-                        // cell's lines) goes on where it stopped.
-                        if ends_sentence(s) {
-                            s.push('\n');
-                        }
-                        s.push_str(&text);
-                    }
-                    None => *slot = Some(text),
-                }
+                append_goal(slot, &cell.text);
                 self.taken.insert((row.line, cell.column));
             }
         }
