@@ -45,8 +45,7 @@ pub(crate) fn table_kind(key: &str) -> Option<BudgetTableKind> {
 
 /// A subject code: three, five or seven digits (类, 款, 项).
 fn is_subject_code(text: &str) -> bool {
-    let t = text.trim();
-    matches!(t.len(), 3 | 5 | 7) && t.bytes().all(|b| b.is_ascii_digit())
+    [3, 5, 7].into_iter().any(|n| is_code(text, n))
 }
 
 /// Whether rows hold a budget table by their structure, whatever their
@@ -60,7 +59,7 @@ pub(crate) fn is_coded_table(rows: &[Row]) -> bool {
                 || c.text
                     .split_whitespace()
                     .next()
-                    .is_some_and(|w| w.len() == 7 && is_subject_code(w))
+                    .is_some_and(|w| is_code(w, 7))
         }) && r
             .cells
             .iter()
@@ -84,7 +83,8 @@ fn is_placeholder(text: &str) -> bool {
     matches!(read_number(text), NumberCell::Empty)
 }
 
-fn is_code(text: &str, digits: usize) -> bool {
+/// `digits` ASCII digits and nothing else.
+pub(crate) fn is_code(text: &str, digits: usize) -> bool {
     let t = text.trim();
     t.len() == digits && t.bytes().all(|b| b.is_ascii_digit())
 }

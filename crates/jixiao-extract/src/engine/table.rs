@@ -24,8 +24,7 @@ fn is_number(text: &str) -> bool {
 /// nothing else. It heads a column or names a row; it is no amount. (A
 /// three-digit 类 code cannot be told from an amount by its text.)
 fn is_subject_code(text: &str) -> bool {
-    let t = text.trim();
-    matches!(t.len(), 5 | 7) && t.bytes().all(|b| b.is_ascii_digit())
+    [5, 7].into_iter().any(|n| crate::budget::is_code(text, n))
 }
 
 /// A cell that prints an amount (a number that is no subject code).
