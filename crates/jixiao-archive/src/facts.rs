@@ -89,7 +89,7 @@ pub(crate) fn form_facts(form: &Form) -> FormFacts<'_> {
                 org: s.implementing_unit.as_deref().or(s.budget_unit.as_deref()),
                 department: s.department.as_deref(),
                 year: s.year,
-                evaluated_on: s.older.as_ref().and_then(|o| o.evaluated_on.as_deref()),
+                evaluated_on: s.header_field("evaluated_on"),
                 unit: s.unit,
                 adjusted: total.and_then(|r| r.adjusted_budget.as_ref()),
                 executed: total.and_then(|r| r.executed.as_ref()),

@@ -7,7 +7,6 @@ use crate::engine::{self, Templates, TitleIndex};
 use crate::model::*;
 use crate::modern;
 use crate::narrative;
-use crate::older;
 use crate::rows::{compact, read_rows, Row};
 
 /// `## (2020 年)`: a year printed as a heading.
@@ -24,8 +23,6 @@ fn year_heading(key: &str) -> bool {
 enum Head {
     /// 财政项目支出绩效自评表
     ModernTitle,
-    /// 项目绩效自我评价
-    OlderTitle,
     /// One part of 财政项目支出绩效目标申报表
     DeclarationTitle(Part),
     /// A one-table declaration (绩效目标申报表, 绩效目标表) of any family
@@ -53,9 +50,6 @@ fn head_of(row: &Row, titles: &TitleIndex) -> Option<Head> {
         || c.contains("评价");
     if !may_be_head {
         return None;
-    }
-    if c.contains("项目绩效自我评价") {
-        return Some(Head::OlderTitle);
     }
     if let Some(part) = declaration::part_of_title(c) {
         return Some(Head::DeclarationTitle(part));
@@ -95,7 +89,6 @@ enum Segment {
     Declaration(Part, usize, usize),
     Target(usize, usize),
     Modern(usize, usize),
-    Older(usize, usize),
     Other(usize, usize, &'static str),
 }
 
@@ -120,9 +113,7 @@ fn segments(rows: &[Row], titles: &TitleIndex) -> Vec<Segment> {
                 starts.push((i, heads[i]));
                 i += 1;
             }
-            Some(
-                Head::ModernTitle | Head::OlderTitle | Head::OtherTitle | Head::Year | Head::Name,
-            ) => {
+            Some(Head::ModernTitle | Head::OtherTitle | Head::Year | Head::Name) => {
                 in_declaration = false;
                 let start = i;
                 let mut title = None;
@@ -130,9 +121,7 @@ fn segments(rows: &[Row], titles: &TitleIndex) -> Vec<Segment> {
                 // Gather the run of head lines that opens one form.
                 while j < rows.len() {
                     match heads[j] {
-                        Some(t @ (Head::ModernTitle | Head::OlderTitle | Head::OtherTitle))
-                            if title.is_none() =>
-                        {
+                        Some(t @ (Head::ModernTitle | Head::OtherTitle)) if title.is_none() => {
                             title = Some(t);
                             j += 1;
                         }
@@ -181,11 +170,10 @@ fn segments(rows: &[Row], titles: &TitleIndex) -> Vec<Segment> {
             Some(Head::DeclarationTitle(part)) => Segment::Declaration(part, start, end),
             Some(Head::TargetTitle) => Segment::Target(start, end),
             Some(Head::TableTitle(kind)) => Segment::Table(kind, start, end),
-            Some(Head::OlderTitle) => Segment::Older(start, end),
             Some(Head::ModernTitle) => Segment::Modern(start, end),
             Some(_) => Segment::Other(start, end, OTHER_REASON),
             None if has("资金总额") || has("总分") => Segment::Modern(start, end),
-            None if has("自评分") => Segment::Older(start, end),
+            None if has("自评分") => Segment::Modern(start, end),
             None => Segment::Other(start, end, "a 项目名称 line that opens no self-evaluation"),
         };
         out.push(seg);
@@ -215,7 +203,6 @@ fn read_self_evaluation(rows: &[Row], templates: &Templates, damaged: bool) -> S
             // Its reader carries the repairs of a damaged text layer; a
             // clean one is read by the generic engine like any other.
             Some("shanghai_modern") if damaged => modern::read(rows, damaged),
-            Some("shanghai_older") => older::read(rows),
             _ => engine::read_self_evaluation(rows, t),
         },
         None => modern::read(rows, damaged),
@@ -316,10 +303,6 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
                     templates,
                     damaged,
                 )))
-            }
-            Segment::Older(s, e) => {
-                last_was_other = false;
-                forms.push(Form::SelfEvaluation(older::read(&rows[s..e])))
             }
             // A table of amounts keyed by subject codes is a budget table
             // whatever its title says.
@@ -449,15 +432,11 @@ fn share_document_facts(forms: &mut [Form]) {
                     s.year = Some(y);
                     s.year_source = Some(Source::Document);
                 }
-                None if s.layout == Layout::Modern => s.missing.push(Missing {
+                None => s.missing.push(Missing {
                     field: "year".into(),
                     reason:
                         "no year printed in this form, and the document's forms do not agree on one"
                             .into(),
-                }),
-                None => s.missing.push(Missing {
-                    field: "year".into(),
-                    reason: "the older layout prints no evaluation year".into(),
                 }),
             }
         }

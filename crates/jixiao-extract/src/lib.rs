@@ -27,7 +27,6 @@ mod ledger;
 mod levels;
 mod modern;
 mod narrative;
-mod older;
 mod ruby;
 mod vocab;
 

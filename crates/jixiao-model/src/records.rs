@@ -248,13 +248,13 @@ pub struct Indicator {
     pub line: usize,
     /// Every source line its cells came from.
     pub lines: Vec<usize>,
-    /// 一级指标 (产出指标 …); in the older layout the group name.
+    /// 一级指标 (产出指标 …): the group name.
     pub level1: Option<String>,
     /// 二级指标 (数量指标 …)
     pub level2: Option<String>,
     /// 三级指标 / 指标名称
     pub name: Option<String>,
-    /// 指标解释 (older layout)
+    /// 指标解释
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
     /// 指标性质, where printed
@@ -314,27 +314,13 @@ pub struct GradeBand {
     pub max_included: bool,
 }
 
-/// Fields only the older layout (项目绩效自我评价) prints.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct OlderFields {
-    /// 具体实施处（科室）
-    pub office: Option<String>,
-    /// 是否为经常性项目
-    pub recurring: Option<bool>,
-    /// 上年预算金额
-    pub prior_year_budget: Option<Num>,
-    /// 项目年度总目标
-    pub annual_goal: Option<String>,
-    /// 自评时间
-    pub evaluated_on: Option<String>,
-    /// 主要绩效
-    pub main_results: Option<String>,
-    /// 主要问题
-    pub main_problems: Option<String>,
-    /// 改进措施
-    pub improvements: Option<String>,
-    /// 说明: the notes printed under the table.
-    pub notes: Vec<String>,
+/// A note printed under a form (`说明：1、依据本项目应实现的绩效目标…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Note {
+    /// Where it is printed.
+    pub line: usize,
+    /// The text as printed, its cells joined by a space.
+    pub text: String,
 }
 
 /// A header cell pair with no typed field: `项目类别` → `一次性项目`.
@@ -454,14 +440,14 @@ pub struct SelfEvaluation {
     pub department: Option<String>,
     /// 实施单位
     pub implementing_unit: Option<String>,
-    /// 预算单位 (older layout)
+    /// 预算单位
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_unit: Option<String>,
     /// The funds block, one entry per printed row.
     pub funds: Vec<FundsRow>,
     /// 年度总体目标
     pub goals: Goals,
-    /// Indicator groups with printed weights (older layout).
+    /// Indicator groups: their names and the weights printed with them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<IndicatorGroup>,
     /// Every indicator.
@@ -478,9 +464,6 @@ pub struct SelfEvaluation {
     /// Grade bands printed by the form.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grade_bands: Vec<GradeBand>,
-    /// Older layout's own fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub older: Option<OlderFields>,
     /// The template the form was read with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
@@ -490,6 +473,9 @@ pub struct SelfEvaluation {
     /// Header cells with no field of their own, label and value as printed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub header_fields: Vec<HeaderField>,
+    /// The notes printed under the form (说明, 注).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// The weight of the funds block printed in its label (`预算执行情况(10分)`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub funds_weight: Option<Num>,
@@ -537,10 +523,10 @@ impl SelfEvaluation {
             grade: None,
             grade_at: None,
             grade_bands: Vec::new(),
-            older: None,
             template: None,
             family: None,
             header_fields: Vec::new(),
+            notes: Vec::new(),
             funds_weight: None,
             indicators_weight: None,
             rules: Rules::default(),
@@ -550,6 +536,15 @@ impl SelfEvaluation {
             unmapped: Vec::new(),
             cells: CellCount::default(),
         }
+    }
+
+    /// The value of the header field a template names `name`
+    /// (`evaluated_on` → 自评时间), if printed.
+    pub fn header_field(&self, name: &str) -> Option<&str> {
+        self.header_fields
+            .iter()
+            .find(|h| h.name == name)
+            .map(|h| h.value.as_str())
     }
 
     /// The funds row of that kind, if printed.

@@ -316,6 +316,45 @@ fn last_number(row: &Row) -> Option<usize> {
     matches!(read_number(&last.text), NumberCell::Number { .. }).then_some(last.column)
 }
 
+/// The columns of a row's number cells.
+fn number_columns(row: &Row) -> Vec<usize> {
+    row.cells
+        .iter()
+        .filter(|c| matches!(read_number(&c.text), NumberCell::Number { .. }))
+        .map(|c| c.column)
+        .collect()
+}
+
+/// Rows that stand one column right of the header: their first column is
+/// empty and each of their figures is one column right of where most rows
+/// print theirs (a merged cell beside them pushed the row over). Returns
+/// the header moved one column right and the lines of the rows it is for.
+pub(crate) fn shifted_right_rows(cols: &Columns, rows: &[Row]) -> Option<(Columns, Vec<usize>)> {
+    let first = cols.cols.first()?.0;
+    let numbered: Vec<(&Row, Vec<usize>)> = rows
+        .iter()
+        .map(|r| (r, number_columns(r)))
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    // The columns most rows print their figures in.
+    let mut sets: Vec<&Vec<usize>> = numbered.iter().map(|(_, n)| n).collect();
+    sets.sort_unstable();
+    let usual = sets
+        .chunk_by(|a, b| a == b)
+        .max_by_key(|run| run.len())
+        .filter(|run| run.len() * 2 > numbered.len())?[0];
+    let right: Vec<usize> = usual.iter().map(|c| c + 1).collect();
+    let lines: Vec<usize> = numbered
+        .iter()
+        .filter(|(r, n)| *n == right && r.cells.first().is_some_and(|c| c.column > first))
+        .map(|(r, _)| r.line)
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    Some((moved(cols, 1), lines))
+}
+
 /// Rows that stand one column left of the header: the merged column at
 /// the side (`绩效指标`) is not printed on them (a new page does not repeat
 /// it, or an export dropped its empty cell), so they begin in it. A row is

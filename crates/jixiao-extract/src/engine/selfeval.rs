@@ -5,7 +5,7 @@
 
 use super::columns::{
     area_columns, header_score, join_second_row, laid_out_under_spans, read_header, shifted_right,
-    shifted_rows, Columns, Meaning,
+    shifted_right_rows, shifted_rows, Columns, Meaning,
 };
 use super::template::Template;
 use super::words::{any, label_key, meaning, plain};
@@ -103,7 +103,11 @@ impl<'a> Reader<'a> {
             start: rows.first().map_or(0, |r| r.line),
             end: rows.iter().map(|r| r.line).max().unwrap_or(0),
         };
-        let mut form = SelfEvaluation::empty(Layout::Modern, lines);
+        let layout = match t.layout.as_deref() {
+            Some("older") => Layout::Older,
+            _ => Layout::Modern,
+        };
+        let mut form = SelfEvaluation::empty(layout, lines);
         form.template = Some(t.id.clone());
         form.family = Some(t.family.clone());
         form.rules = Rules {
@@ -200,7 +204,7 @@ pub(super) fn find_blocks(rows: &[Row], t: &Template) -> Blocks {
                 .count();
             let numbers = has_numbers(row);
             let header = funds.len() >= 2 && amounts >= 1 && !numbers;
-            if header || (numbers && pairs_header(row, &t.funds.columns).is_some()) {
+            if header || (numbers && pairs_rows(&rows[i..], &t.funds.columns) > 0) {
                 b.funds = Some(i);
                 continue;
             }
@@ -237,31 +241,91 @@ fn opens_headerless_funds(row: &Row, t: &Template) -> bool {
     })
 }
 
-/// A funds block that prints its columns as label/value pairs on its first
-/// row (`实际到位资金(万元) 398.88 实际使用情况(万元) 395.86`): the columns,
-/// placed at their values, when at least two labels name a column.
-fn pairs_header(row: &Row, vocab: &super::template::Vocabulary) -> Option<Columns> {
-    let is_number = |c: &Cell| matches!(read_number(&c.text), NumberCell::Number { .. });
-    let mut cols = Vec::new();
-    for pair in row.cells.windows(2) {
-        if is_number(&pair[0]) || !is_number(&pair[1]) || pair[0].text.chars().count() > 16 {
-            continue;
+/// The grade bands a note prints (`自评分合计90（含）-100分为优秀，
+/// 75（含）-90分为良好，…`), each grade one of `grades`; the top band
+/// includes its upper bound.
+pub(super) fn grade_bands(text: &str, grades: &[String]) -> Vec<GradeBand> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(\d+(?:\.\d+)?)\s*(?:（含）|\(含\))?\s*[-—～~至]\s*(\d+(?:\.\d+)?)\s*分?\s*为\s*([^，,。；;、\s]+)")
+            .expect("band pattern")
+    });
+    let mut bands: Vec<GradeBand> = re
+        .captures_iter(text)
+        .filter_map(|c| {
+            let grade = c[3].to_string();
+            any(&grade, grades).then_some(())?;
+            Some(GradeBand {
+                grade,
+                min: c[1].parse().ok()?,
+                max: c[2].parse().ok()?,
+                max_included: false,
+            })
+        })
+        .collect();
+    if let Some(top) = bands.iter().map(|b| b.max).max() {
+        for b in bands.iter_mut().filter(|b| b.max == top) {
+            b.max_included = true;
         }
-        let m = match meaning(&pair[0].text, vocab) {
-            Some((m, _)) => Meaning::Field(m.to_string()),
-            None => Meaning::Unknown(pair[0].text.clone()),
-        };
-        cols.push((pair[1].column, m));
     }
-    let known = cols
+    bands
+}
+
+/// A label and the number after it (`实际到位资金(万元) 398.88`).
+fn label_value_pairs(row: &Row) -> impl Iterator<Item = (&Cell, &Cell)> {
+    let is_number = |c: &Cell| matches!(read_number(&c.text), NumberCell::Number { .. });
+    row.cells.windows(2).filter_map(move |pair| {
+        let labelled =
+            !is_number(&pair[0]) && is_number(&pair[1]) && pair[0].text.chars().count() <= 16;
+        labelled.then_some((&pair[0], &pair[1]))
+    })
+}
+
+/// How many label/value pairs of a row name a funds column.
+fn known_pairs(row: &Row, vocab: &super::template::Vocabulary) -> usize {
+    label_value_pairs(row)
+        .filter(|(l, _)| meaning(&l.text, vocab).is_some())
+        .count()
+}
+
+/// How many rows from `rows[0]` print the funds block as label/value pairs
+/// (`实际到位资金(万元) 398.88 实际使用情况(万元) 395.86`, or `当年预算数 …`
+/// over `预算执行数 … 预算执行率 …`): consecutive rows each with a pair that
+/// names a column, two such pairs at least between them; 0 when none.
+fn pairs_rows(rows: &[Row], vocab: &super::template::Vocabulary) -> usize {
+    let mut known = 0;
+    let n = rows
         .iter()
-        .filter(|(_, m)| matches!(m, Meaning::Field(_)))
+        .take_while(|r| {
+            let k = known_pairs(r, vocab);
+            known += k;
+            k > 0
+        })
         .count();
-    (known >= 2).then(|| Columns {
+    if known >= 2 {
+        n
+    } else {
+        0
+    }
+}
+
+/// The value columns of a row of label/value pairs, placed at the values:
+/// where source rows follow such a row, their values stand under these.
+fn pairs_columns(row: &Row, vocab: &super::template::Vocabulary) -> Columns {
+    let cols = label_value_pairs(row)
+        .map(|(label, value)| {
+            let m = match meaning(&label.text, vocab) {
+                Some((m, _)) => Meaning::Field(m.to_string()),
+                None => Meaning::Unknown(label.text.clone()),
+            };
+            (value.column, m)
+        })
+        .collect();
+    Columns {
         cols,
         lines: vec![row.line],
         ..Columns::default()
-    })
+    }
 }
 
 /// Whether a text ends a sentence (`。`, `；`, `!` …) rather than stops
@@ -440,12 +504,17 @@ impl Reader<'_> {
             if one && self.year_line(row) {
                 continue;
             }
-            // A form cut to its header and total (no indicator table).
-            match self.kind_of(row, &Columns::default()) {
-                RowKind::Total => self.read_total(row, &Columns::default()),
-                RowKind::Grade => self.read_grade(row),
-                _ => self.read_pairs(row),
-            }
+            self.read_head_row(row);
+        }
+    }
+
+    /// A header row: key/value cells, or the grade, or the total of a form
+    /// cut to its header and total (no indicator table).
+    fn read_head_row(&mut self, row: &Row) {
+        match self.kind_of(row, &Columns::default()) {
+            RowKind::Total => self.read_total(row, &Columns::default()),
+            RowKind::Grade => self.read_grade(row),
+            _ => self.read_pairs(row),
         }
     }
 
@@ -524,6 +593,9 @@ impl Reader<'_> {
             "department" => &mut f.department,
             "implementing_unit" => &mut f.implementing_unit,
             "budget_unit" => &mut f.budget_unit,
+            // Goals a header prints as fields of its own (项目年度总目标).
+            "goal_expected" => return append_goal(&mut f.goals.expected, &value),
+            "goal_actual" => return append_goal(&mut f.goals.actual, &value),
             _ => {
                 if field == "year" {
                     self.year_from(&format!("{value}年"));
@@ -564,10 +636,9 @@ impl Reader<'_> {
     /// then one row per fund source.
     fn read_funds(&mut self, rows: &[Row]) {
         let t = self.t;
-        if has_numbers(&rows[0]) {
-            if let Some(cols) = pairs_header(&rows[0], &t.funds.columns) {
-                return self.read_funds_pairs(rows, &cols);
-            }
+        let pairs = pairs_rows(rows, &t.funds.columns);
+        if pairs > 0 {
+            return self.read_funds_pairs(rows, pairs);
         }
         let none = BTreeMap::new();
         let (mut cols, start) = block_header(rows, &t.funds.columns, &t.funds.anchors, 1, &none);
@@ -580,29 +651,68 @@ impl Reader<'_> {
             .map_or(usize::MAX, |(c, _)| *c);
         let before = self.form.funds.len();
         for row in &rows[start..] {
-            self.read_funds_row(row, &cols, first_value);
+            if self.is_header_row(row) {
+                self.read_head_row(row);
+            } else {
+                self.read_funds_row(row, &cols, first_value);
+            }
         }
         self.label_on_header_line(&rows[0], first_value, before);
     }
 
-    /// A funds block whose first row prints label/value pairs: that row is
-    /// the total (its labels name the columns), the rows under it are the
-    /// sources, their values aligned with the pairs' values.
-    fn read_funds_pairs(&mut self, rows: &[Row], cols: &Columns) {
-        let first_value = cols.cols[0].0;
-        let head = &rows[0];
-        let (labels, values): (Vec<&Cell>, Vec<&Cell>) = head
-            .cells
-            .iter()
-            .partition(|c| !matches!(read_number(&c.text), NumberCell::Number { .. }));
-        for cell in labels {
-            self.take(head, cell);
+    /// A funds block whose first `n` rows print label/value pairs: they are
+    /// the total (their labels name the columns; a label the header knows,
+    /// such as 上年预算金额, is a header field), the rows under them the
+    /// sources, their values aligned with the first row's values.
+    fn read_funds_pairs(&mut self, rows: &[Row], n: usize) {
+        let t = self.t;
+        let mut total = FundsRow::empty(FundsLine::Total, rows[0].line);
+        for row in &rows[..n] {
+            for (label, value) in label_value_pairs(row) {
+                if let Some((field, _)) = meaning(&label.text, &t.funds.columns) {
+                    self.take(row, label);
+                    self.funds_value(row, value, field, &mut total);
+                } else if let Some((field, _)) = meaning(&label.text, &t.header.fields) {
+                    self.take(row, label);
+                    self.take(row, value);
+                    let field = field.to_string();
+                    self.set_header(&field, &label.text, value.text.clone(), row.line);
+                } else {
+                    let why = "a label/value pair in the funds block that names no funds column";
+                    self.leave(row, label, why);
+                    self.leave(row, value, why);
+                }
+            }
+            for cell in &row.cells {
+                self.leave(
+                    row,
+                    cell,
+                    "in the funds block, beside its label/value pairs",
+                );
+            }
         }
-        let total = Row::new(head.line, values.into_iter().cloned().collect(), false);
-        self.read_funds_row(&total, cols, first_value);
-        for row in &rows[1..] {
-            self.read_funds_row(row, cols, first_value);
+        self.form.funds.push(total);
+        let cols = pairs_columns(&rows[0], &t.funds.columns);
+        let first_value = cols.cols.first().map_or(usize::MAX, |(c, _)| *c);
+        for row in &rows[n..] {
+            if self.is_header_row(row) {
+                self.read_head_row(row);
+            } else {
+                self.read_funds_row(row, &cols, first_value);
+            }
         }
+    }
+
+    /// A row without figures inside the funds block that prints a label of
+    /// the header or the grade (`项目年度总目标:`, `绩效等级:`): the form
+    /// goes on with its header there.
+    fn is_header_row(&self, row: &Row) -> bool {
+        let t = self.t;
+        let label = |c: &Cell| {
+            label_key(&c.text).chars().count() <= 12
+                && (meaning(&c.text, &t.header.fields).is_some() || any(&c.text, &t.grade.labels))
+        };
+        !has_numbers(row) && row.cells.first().is_some_and(label)
     }
 
     /// A row label printed on the header line, left of the value columns
@@ -972,6 +1082,31 @@ struct Levels {
 
 const VALUE_FIELDS: [&str; 4] = ["weight", "score", "weight_share", "weighted_score"];
 
+/// The indicator fields that hold text as printed.
+const TEXT_FIELDS: [&str; 7] = [
+    "name",
+    "deviation_reason",
+    "nature",
+    "measure_unit",
+    "direction",
+    "explanation",
+    "criteria",
+];
+
+/// The slot of a text field of an indicator.
+fn text_slot<'i>(ind: &'i mut Indicator, field: &str) -> Option<&'i mut Option<String>> {
+    Some(match field {
+        "name" => &mut ind.name,
+        "deviation_reason" => &mut ind.deviation_reason,
+        "nature" => &mut ind.nature,
+        "measure_unit" => &mut ind.measure_unit,
+        "direction" => &mut ind.direction,
+        "explanation" => &mut ind.explanation,
+        "criteria" => &mut ind.criteria,
+        _ => return None,
+    })
+}
+
 impl Reader<'_> {
     fn kind_of(&self, row: &Row, cols: &Columns) -> RowKind {
         let t = self.t;
@@ -979,7 +1114,8 @@ impl Reader<'_> {
         let level_cols = cols
             .first_of(&["name", "target", "actual"])
             .unwrap_or(usize::MAX);
-        if any(&first.text, &t.footer.labels) && first.column <= level_cols {
+        let footer = any(&first.text, &t.footer.labels) || any(&first.text, &t.footer.notes);
+        if footer && first.column <= level_cols {
             return RowKind::Footer;
         }
         let lead: Vec<&Cell> = row.cells.iter().take(3).collect();
@@ -1019,22 +1155,7 @@ impl Reader<'_> {
             self.header_offset(&rows[0], &cols, &shifted);
             cols = shifted;
         }
-        let shifted = shifted_rows(&cols, &rows[start..]);
-        let moved: HashSet<usize> = shifted
-            .as_ref()
-            .map(|(_, lines)| lines.iter().copied().collect())
-            .unwrap_or_default();
-        if let Some((_, lines)) = &shifted {
-            let list: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-            self.form.repairs.push(Repair {
-                line: lines[0],
-                action: format!(
-                    "row_shift: lines {} stand one column left of the indicator header (the merged column at the side is not printed on them); they are read under the header moved one column left",
-                    list.join(", ")
-                ),
-                affects_numbers: false,
-            });
-        }
+        let shifts = self.row_shifts(&cols, &rows[start..]);
         let mut levels = Levels::default();
         let mut footer = false;
         let mut closed = false;
@@ -1056,10 +1177,10 @@ impl Reader<'_> {
             } else {
                 row
             };
-            let cols = match &shifted {
-                Some((left, _)) if moved.contains(&row.line) => left,
-                _ => &cols,
-            };
+            let cols = shifts
+                .iter()
+                .find(|(_, lines)| lines.contains(&row.line))
+                .map_or(&cols, |(c, _)| c);
             let kind = self.kind_of(row, cols);
             // A note row (其他需要说明事项) may stand before the total row.
             if footer && (closed || kind != RowKind::Total) {
@@ -1085,6 +1206,32 @@ impl Reader<'_> {
                 "the table ends without a total row or a footer line, so its last group may be cut off".into(),
             );
         }
+    }
+
+    /// Rows that stand one column left or right of the header, with the
+    /// header moved to read them; each shift noted as a repair.
+    fn row_shifts(&mut self, cols: &Columns, rows: &[Row]) -> Vec<(Columns, Vec<usize>)> {
+        let found = [
+            (shifted_rows(cols, rows), "left of the indicator header (the merged column at the side is not printed on them); they are read under the header moved one column left"),
+            (shifted_right_rows(cols, rows), "right of the indicator header (their first column is empty and each figure stands one column right of the other rows' figures); they are read under the header moved one column right"),
+        ];
+        let mut out = Vec::new();
+        for (shift, how) in found {
+            let Some((moved, lines)) = shift else {
+                continue;
+            };
+            let list: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            self.form.repairs.push(Repair {
+                line: lines[0],
+                action: format!(
+                    "row_shift: lines {} stand one column {how}",
+                    list.join(", ")
+                ),
+                affects_numbers: false,
+            });
+            out.push((moved, lines));
+        }
+        out
     }
 
     /// Notes the header_offset repair; the header's first cell, now naming
@@ -1145,6 +1292,9 @@ impl Reader<'_> {
     }
 
     fn read_body(&mut self, row: &Row, cols: &Columns, levels: &mut Levels) {
+        if self.repair_on("rows_split_at_break") && self.continues_above(row, cols) {
+            return;
+        }
         let labels = &self.t.indicators.block_labels;
         let mut ind = Indicator {
             line: row.line,
@@ -1189,6 +1339,9 @@ impl Reader<'_> {
                 continue;
             };
             match field.as_str() {
+                "level1" if self.name_in_level1(row, cell, cols, levels) => {
+                    filled |= self.indicator_cell(row, cell, "name", &mut ind);
+                }
                 "level1" => {
                     let name = self.level(row, cell, 1, None);
                     let name = self.split_level(row, 1, levels.level1.take(), name);
@@ -1215,6 +1368,12 @@ impl Reader<'_> {
         ind.level1 = levels.level1.clone();
         ind.level2 = levels.level2.clone();
         self.dates(&mut ind);
+        self.place(row, ind, filled, own_level);
+    }
+
+    /// A body row read: an indicator, a placeholder of the template, a
+    /// target with no name, or a parent row of its group.
+    fn place(&mut self, row: &Row, ind: Indicator, filled: bool, own_level: bool) {
         if ind.name.is_some() {
             if is_placeholder(&ind) {
                 self.placeholder(row, &ind);
@@ -1226,6 +1385,79 @@ impl Reader<'_> {
         } else if filled {
             self.parent_row(row, ind, own_level);
         }
+    }
+
+    fn repair_on(&self, name: &str) -> bool {
+        self.t.repairs.iter().any(|r| r == name)
+    }
+
+    /// The `name_in_level1` repair: in a table whose 一级 cells print their
+    /// group's weight, a 一级 cell with no weight, in a row with figures and
+    /// an empty name cell, under an open group that printed one, is the
+    /// indicator's name printed one column left.
+    fn name_in_level1(&mut self, row: &Row, cell: &Cell, cols: &Columns, levels: &Levels) -> bool {
+        if !self.repair_on("name_in_level1") {
+            return false;
+        }
+        let (_, weight, range) = split_weight(&cell.text);
+        let open_weighted = levels.level1.as_deref().is_some_and(|g| {
+            self.form
+                .groups
+                .iter()
+                .any(|x| x.level == 1 && x.name == g && x.weight.is_some())
+        });
+        let no_name = cols.of("name").is_some_and(|c| row.at(c).is_none());
+        let named = weight.is_none() && range.is_none() && open_weighted && no_name;
+        if named && has_numbers(row) {
+            self.form.repairs.push(Repair {
+                line: row.line,
+                action: "name_in_level1: the indicator name is printed in the 一级 column, beside an empty name cell; read as the name".into(),
+                affects_numbers: false,
+            });
+            return true;
+        }
+        false
+    }
+
+    /// The `rows_split_at_break` repair: a row right after a page break
+    /// that prints text but no figure and no level continues the indicator
+    /// above it; each text is appended to that indicator's field of the
+    /// same column.
+    fn continues_above(&mut self, row: &Row, cols: &Columns) -> bool {
+        let fields: Vec<&str> = row
+            .cells
+            .iter()
+            .map(|c| match cols.at(c.column) {
+                Some(Meaning::Field(f)) => f.as_str(),
+                _ => "",
+            })
+            .collect();
+        let texts_only = fields.iter().all(|f| TEXT_FIELDS.contains(f));
+        let Some(above) = self.form.indicators.last() else {
+            return false;
+        };
+        if !row.after_break || has_numbers(row) || !texts_only || above.lines.contains(&row.line) {
+            return false;
+        }
+        let mut above = self.form.indicators.pop().expect("checked above");
+        for (cell, field) in row.cells.iter().zip(fields) {
+            if let Some(slot) = text_slot(&mut above, field) {
+                slot.get_or_insert_with(String::new)
+                    .push_str(cell.text.trim());
+                self.take(row, cell);
+            }
+        }
+        above.lines.push(row.line);
+        self.form.repairs.push(Repair {
+            line: row.line,
+            action: format!(
+                "rows_split_at_break: joined to the indicator of line {} (split across a page)",
+                above.line
+            ),
+            affects_numbers: false,
+        });
+        self.form.indicators.push(above);
+        true
     }
 
     /// An indicator whose level or name says its values are dates: a
@@ -1389,14 +1621,16 @@ impl Reader<'_> {
             return held;
         }
         let text = Some(cell.text.clone());
-        let slot = match field {
-            "name" => &mut ind.name,
-            "deviation_reason" => &mut ind.deviation_reason,
-            "nature" => &mut ind.nature,
-            "measure_unit" => &mut ind.measure_unit,
-            "direction" => &mut ind.direction,
-            "explanation" => &mut ind.explanation,
-            "criteria" => &mut ind.criteria,
+        if let Some(slot) = text_slot(ind, field) {
+            if slot.is_some() {
+                self.leave(row, cell, second);
+                return false;
+            }
+            *slot = text;
+            self.take(row, cell);
+            return true;
+        }
+        match field {
             "target" | "actual" => {
                 let m = if field == "target" {
                     &mut ind.target
@@ -1409,21 +1643,14 @@ impl Reader<'_> {
                 }
                 *m = Some(read_measure(&cell.text));
                 self.take(row, cell);
-                return true;
+                true
             }
             _ => {
                 let why = format!("under {field}, which an indicator row does not hold");
                 self.leave(row, cell, &why);
-                return false;
+                false
             }
-        };
-        if slot.is_some() {
-            self.leave(row, cell, second);
-            return false;
         }
-        *slot = text;
-        self.take(row, cell);
-        true
     }
 
     /// A row with values but no 三级 name: a parent row of its group (the
@@ -1626,6 +1853,24 @@ impl Reader<'_> {
     /// label (填报日期, 联系电话), the rest left as footer text.
     fn read_footer(&mut self, row: &Row) {
         self.read_pairs(row);
+        let text: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+        let text = text.join(" ");
+        let bands = grade_bands(&text, &self.t.grade.values);
+        let numbered = row.cells[0].text.trim_start().starts_with(|c: char| {
+            c.is_ascii_digit() || c.is_ascii_punctuation() || "（(一二三四五六七八九十".contains(c)
+        });
+        let follows = self.form.notes.last().is_some() && numbered;
+        let note = any(&row.cells[0].text, &self.t.footer.notes) || follows;
+        if note {
+            self.form.notes.push(Note {
+                line: row.line,
+                text,
+            });
+        }
+        if note || !bands.is_empty() {
+            row.cells.iter().for_each(|c| self.take(row, c));
+        }
+        self.form.grade_bands.extend(bands);
         for cell in &row.cells {
             self.leave(row, cell, "a signature or note line under the form");
         }

@@ -167,6 +167,10 @@ pub struct FooterVocab {
     /// Labels that start a footer line.
     #[serde(default)]
     pub labels: Vec<String>,
+    /// Words that start a note under the form (`说明:`, `注:`): the note and
+    /// the numbered lines after it (`2、…`) are the form's notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// Scoring rules the family fixes.
@@ -213,9 +217,11 @@ pub struct Template {
     /// The reader: `generic` (default), or a layout reader that carries
     /// repairs for damaged extractions of that layout.
     pub reader: Option<String>,
-    /// Repairs this template turns on.
+    /// Repairs this template turns on, by name (see [`REPAIRS`]).
     #[serde(default)]
     pub repairs: Vec<String>,
+    /// The layout its forms are reported as: `modern` (default) or `older`.
+    pub layout: Option<String>,
     /// Recognition.
     #[serde(default)]
     pub recognise: Recognise,
@@ -361,11 +367,41 @@ pub struct Templates {
     titles: std::sync::OnceLock<super::TitleIndex>,
 }
 
+/// The repairs a template may turn on, and what each does.
+pub const REPAIRS: &[(&str, &str)] = &[
+    (
+        "name_in_level1",
+        "in a table whose 一级 cells print their group's weight (`效果目标 (15分)`), a 一级 cell with no weight beside an empty name cell is the indicator's name, printed one column left",
+    ),
+    (
+        "rows_split_at_break",
+        "a row right after a page break that prints text but no number and no level continues the indicator above it: each text is appended to that indicator's field of the same column",
+    ),
+];
+
 fn parse(path: &str, text: &str) -> Result<Template, TemplateError> {
-    toml::from_str(text).map_err(|e| TemplateError::Invalid {
+    let t: Template = toml::from_str(text).map_err(|e| TemplateError::Invalid {
         path: path.to_string(),
         message: e.to_string().trim().replace('\n', " "),
-    })
+    })?;
+    if let Some(r) = t
+        .repairs
+        .iter()
+        .find(|r| !REPAIRS.iter().any(|(n, _)| n == r))
+    {
+        let known: Vec<&str> = REPAIRS.iter().map(|(n, _)| *n).collect();
+        return Err(TemplateError::Invalid {
+            path: path.to_string(),
+            message: format!("unknown repair `{r}` (known: {})", known.join(", ")),
+        });
+    }
+    match t.layout.as_deref() {
+        None | Some("modern" | "older") => Ok(t),
+        Some(other) => Err(TemplateError::Invalid {
+            path: path.to_string(),
+            message: format!("unknown layout `{other}` (known: modern, older)"),
+        }),
+    }
 }
 
 fn append(into: &mut BTreeMap<String, Vec<String>>, from: &BTreeMap<String, Vec<String>>) {
@@ -391,6 +427,9 @@ fn extend_list(into: &mut Vec<String>, from: &[String]) {
 /// `child`'s lists appended to `base`'s; `child`'s scalars win.
 fn merge(base: &Template, child: &Template) -> Template {
     let mut t = child.clone();
+    if t.layout.is_none() {
+        t.layout = base.layout.clone();
+    }
     let lists = |c: &mut Vec<String>, b: &[String]| {
         let mut out = b.to_vec();
         extend_list(&mut out, c);
@@ -424,6 +463,7 @@ fn merge(base: &Template, child: &Template) -> Template {
     lists(&mut t.grade.labels, &base.grade.labels);
     lists(&mut t.grade.values, &base.grade.values);
     lists(&mut t.footer.labels, &base.footer.labels);
+    lists(&mut t.footer.notes, &base.footer.notes);
     lists(&mut t.repairs, &base.repairs);
     for (into, from) in [
         (&mut t.header.fields, &base.header.fields),
