@@ -76,6 +76,9 @@ enum Command {
         /// mobile number in a cell no field took).
         #[arg(long)]
         redact_contacts: bool,
+        /// Refuse files larger than this (bytes, or with K, M or G: 512M, 2G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512M")]
+        max_file_size: u64,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -119,6 +122,9 @@ enum ArchiveCommand {
         /// mobile number in a cell no field took).
         #[arg(long)]
         redact_contacts: bool,
+        /// Refuse files larger than this (bytes, or with K, M or G: 512M, 2G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512M")]
+        max_file_size: u64,
     },
     /// A project's declared budgets, executed amounts, rates, scores and findings per year.
     History {
@@ -232,15 +238,12 @@ fn read_unredacted(
     options: &jixiao_extract::ReadOptions,
 ) -> (DocumentReport, Option<Vec<u8>>) {
     let shown = path.display().to_string();
-    let bytes = match std::fs::read(path) {
+    let limit = options
+        .max_file_bytes
+        .unwrap_or(jixiao_extract::MAX_FILE_BYTES);
+    let bytes = match jixiao_extract::read_limited(path, limit) {
         Ok(b) => b,
-        Err(e) => {
-            let read = Err(jixiao_extract::ReadError::Io {
-                path: shown.clone(),
-                source: e,
-            });
-            return (DocumentReport::new(&shown, read), None);
-        }
+        Err(e) => return (DocumentReport::new(&shown, Err(e)), None),
     };
     let report = std::panic::catch_unwind(|| {
         DocumentReport::new(
@@ -248,15 +251,12 @@ fn read_unredacted(
             jixiao_extract::read_bytes_with(&shown, &bytes, options),
         )
     })
-    .unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+    .unwrap_or_else(|_| {
+        // Forms are read and checked each under their own guard; what is
+        // left to fail here is the file's reading as a whole.
         DocumentReport::failure(
             &shown,
-            format!("{shown}: internal error while reading ({why}); please report this file"),
+            format!("{shown}: jixiao failed while reading this file (an internal error, not a fault of the file); please report it"),
         )
     });
     (report, Some(bytes))
@@ -314,7 +314,7 @@ fn check(
     paths: &[PathBuf],
     output: Output,
     fail_on: Option<FailOn>,
-    password: Option<String>,
+    options: jixiao_extract::ReadOptions,
     templates: Option<&std::path::Path>,
 ) -> ExitCode {
     let templates = match templates
@@ -328,9 +328,8 @@ fn check(
         }
     };
     let options = jixiao_extract::ReadOptions {
-        password,
         templates,
-        ..jixiao_extract::ReadOptions::default()
+        ..options
     };
     let files = inputs(paths);
     let progress = progress_bar(files.len());
@@ -419,6 +418,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             db,
             password,
             redact_contacts,
+            max_file_size,
         } => {
             let mut archive = match open_archive(&db.db) {
                 Ok(a) => a,
@@ -426,6 +426,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             };
             let options = jixiao_extract::ReadOptions {
                 password,
+                max_file_bytes: Some(max_file_size),
                 ..jixiao_extract::ReadOptions::default()
             };
             let files = inputs(&paths);
@@ -523,20 +524,39 @@ fn archive(command: ArchiveCommand) -> ExitCode {
     }
 }
 
-/// Opens the archive and runs `f` on it; an error of either is said on
-/// stderr and exits 1.
+/// Opens the archive to read it only and runs `f` on it; an error of either
+/// is said on stderr and exits 1.
 fn with_archive(
     db: &str,
     f: impl FnOnce(&mut jixiao_archive::Archive) -> Result<ExitCode, jixiao_archive::ArchiveError>,
 ) -> ExitCode {
-    let mut archive = match open_archive(db) {
+    let mut archive = match jixiao_archive::Archive::open_read_only(db) {
         Ok(a) => a,
-        Err(code) => return code,
+        Err(e) => {
+            eprintln!("jixiao: cannot open the archive {db}: {e}");
+            return ExitCode::from(1);
+        }
     };
     f(&mut archive).unwrap_or_else(|e| {
         eprintln!("jixiao: {e}");
         ExitCode::from(1)
     })
+}
+
+/// A size in bytes: `1048576`, `512K`, `512M`, `2G` (binary multiples).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (bytes, or a number with K, M or G)"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 fn main() -> ExitCode {
@@ -556,6 +576,7 @@ fn main() -> ExitCode {
             table,
             bom,
             redact_contacts,
+            max_file_size,
         } => check(
             &paths,
             Output {
@@ -566,7 +587,11 @@ fn main() -> ExitCode {
                 redact: redact_contacts,
             },
             fail_on,
-            password,
+            jixiao_extract::ReadOptions {
+                password,
+                max_file_bytes: Some(max_file_size),
+                ..jixiao_extract::ReadOptions::default()
+            },
             templates.as_deref(),
         ),
         Command::Archive(command) => archive(command),

@@ -521,3 +521,78 @@ fn near_identical_names_of_the_provinces_are_held_apart() {
         "one name in two provinces linked: {jobs:?}"
     );
 }
+
+#[test]
+fn twenty_processes_creating_one_new_archive_all_succeed() {
+    let db = scratch("twenty");
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            jixiao()
+                .args(["archive", "counts", "--db"])
+                .arg(&db)
+                .env_remove("JIXIAO_DB")
+                .output()
+        })
+        .collect();
+    // `counts` opens read-only and so must not create; creation is ingest's.
+    assert!(children
+        .iter()
+        .all(|c| c.as_ref().unwrap().status.code() == Some(1)));
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let threads: Vec<_> = (0..20)
+        .map(|_| {
+            let (db, barrier) = (db.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let out = jixiao()
+                    .args(["archive", "ingest", "--db"])
+                    .arg(&db)
+                    .arg("corpus/002_bc93ede7711070ab.txt")
+                    .output()
+                    .unwrap();
+                (
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr).to_string(),
+                )
+            })
+        })
+        .collect();
+    for t in threads {
+        let (code, err) = t.join().unwrap();
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let documents = counts(&db).into_iter().find(|(t, _)| *t == "documents");
+    assert_eq!(documents, Some(("documents", 1)));
+}
+
+#[test]
+fn an_archive_is_read_without_writing_it() {
+    let db = scratch("readonly");
+    let (code, _) = ingest(&db, &["corpus/002_bc93ede7711070ab.txt"]);
+    assert_eq!(code, Some(0));
+    let delete = jixiao()
+        .args(["archive", "query", "--db"])
+        .arg(&db)
+        .arg("DELETE FROM documents")
+        .output()
+        .unwrap();
+    assert_eq!(delete.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&delete.stderr).contains("readonly"));
+    assert_eq!(
+        counts(&db)
+            .iter()
+            .find(|(t, _)| *t == "documents")
+            .unwrap()
+            .1,
+        1
+    );
+    let missing = db.with_file_name("mistyped.sqlite");
+    let out = jixiao()
+        .args(["archive", "counts", "--db"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no archive at"));
+    assert!(!missing.exists());
+}

@@ -348,6 +348,50 @@ impl Archive {
         Ok(archive)
     }
 
+    /// Opens an existing archive to read it only: nothing is created or
+    /// migrated, a missing file is an error (a mistyped `--db` names no
+    /// archive), and a statement that would write fails. Works on an
+    /// archive the user may not write to.
+    pub fn open_read_only(db: &str) -> Result<Self, ArchiveError> {
+        let conn: Box<dyn Conn> = if is_postgres_url(db) {
+            let mut client = postgres::Client::connect(db, postgres::NoTls)?;
+            client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+            Box::new(db::Postgres::new(client))
+        } else {
+            if !std::path::Path::new(db).is_file() {
+                return Err(ArchiveError::Invalid(format!(
+                    "no archive at {db} (`archive ingest --db {db}` creates one)"
+                )));
+            }
+            use rusqlite::OpenFlags;
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let c = rusqlite::Connection::open_with_flags(db, flags)?;
+            c.busy_timeout(std::time::Duration::from_secs(30))?;
+            // A WAL archive in a directory the user may not write to cannot
+            // get its shared-memory file: read it as a file no one writes.
+            let c = match c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+                Ok(()) => c,
+                Err(_) => {
+                    let uri = format!("file:{}?immutable=1", uri_path(db));
+                    rusqlite::Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?
+                }
+            };
+            Box::new(db::Sqlite(c))
+        };
+        let mut archive = Archive { conn };
+        let version = archive
+            .conn
+            .query("SELECT value FROM meta WHERE key = 'schema_version'", &[])
+            .map_err(|_| ArchiveError::Invalid(format!("{db} is not a jixiao archive")))?;
+        match version.rows.first().and_then(|r| r[0].text()) {
+            Some(v) if v == SCHEMA_VERSION => Ok(archive),
+            Some(v) => Err(ArchiveError::Invalid(format!(
+                "the archive has schema version {v}; this jixiao reads version {SCHEMA_VERSION}: `archive ingest` with it migrates the archive"
+            ))),
+            None => Err(ArchiveError::Invalid(format!("{db} is not a jixiao archive"))),
+        }
+    }
+
     /// Which backend the archive is on.
     pub fn dialect(&self) -> Dialect {
         self.conn.dialect()
@@ -1486,4 +1530,11 @@ mod tests {
             Some("上海市闵行区教育学院")
         );
     }
+}
+
+/// A file path as the path of a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
 }

@@ -188,6 +188,7 @@ fn amount_columns(nodes: &[HeaderNode], path: &mut Vec<String>, out: &mut Vec<Am
 pub(crate) fn read(kind: BudgetTableKind, rows: &[Row]) -> BudgetTable {
     let mut ledger = Ledger::for_rows(rows);
     let mut table = BudgetTable {
+        not_read_whole: Vec::new(),
         table: kind,
         title: None,
         lines: LineSpan {
@@ -430,6 +431,20 @@ fn read_data_row(
                         cell.expect("checked"),
                         format!("expected an amount for {}", col.path),
                     );
+                    None
+                }
+                Some(NumberCell::OutOfRange) => {
+                    let c = cell.expect("checked");
+                    ledger.reject(row.line, c, crate::number::OUT_OF_RANGE.to_string());
+                    table.not_read_whole.push(NotReadWhole {
+                        block: "table".into(),
+                        reason: format!(
+                            "line {}: {} ({})",
+                            row.line,
+                            c.text,
+                            crate::number::OUT_OF_RANGE
+                        ),
+                    });
                     None
                 }
                 None => None,

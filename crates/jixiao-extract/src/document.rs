@@ -215,17 +215,21 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
     // A damaged text layer (debris in two cells or more) turns on the
     // Shanghai reader's repairs for it; each cell they drop says why.
     let damaged = modern::damaged_layer(&rows);
-    let mut forms = Vec::new();
+    let mut forms: Vec<Result<Form, Unrecognized>> = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;
     let mut last_other: Option<(usize, usize)> = None;
     let mut group: Vec<(Part, usize, usize)> = Vec::new();
-    let flush = |group: &mut Vec<(Part, usize, usize)>, forms: &mut Vec<Form>| {
+    let flush = |group: &mut Vec<(Part, usize, usize)>,
+                 forms: &mut Vec<Result<Form, Unrecognized>>| {
         if group.is_empty() {
             return;
         }
         let parts: Vec<(Part, &[Row])> = group.iter().map(|&(p, s, e)| (p, &rows[s..e])).collect();
-        forms.push(Form::Declaration(declaration::read(&parts)));
+        let (s, e) = (group[0].1, group[group.len() - 1].2);
+        forms.push(guarded(&rows[s..e], || {
+            Form::Declaration(declaration::read(&parts))
+        }));
         group.clear();
     };
     for seg in segments(&rows, templates.titles()) {
@@ -251,16 +255,20 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
             Segment::Target(s, e) => match engine::choose_of(templates, "declaration", &rows[s..e])
             {
                 Some(t) => {
-                    let mut d = engine::read_declaration(&rows[s..e], t);
-                    // An allocation table printed right before the form.
-                    if let Some((ps, pe)) = last_other.filter(|&(_, pe)| last_was_other && pe == s)
-                    {
-                        if engine::attach_allocation(&rows[ps..pe], t, &mut d) {
-                            give_back(&mut unrecognized, &rows[ps..pe]);
+                    let before = last_other.filter(|&(_, pe)| last_was_other && pe == s);
+                    let mut attached = false;
+                    forms.push(guarded(&rows[s..e], || {
+                        let mut d = engine::read_declaration(&rows[s..e], t);
+                        // An allocation table printed right before the form.
+                        if let Some((ps, pe)) = before {
+                            attached = engine::attach_allocation(&rows[ps..pe], t, &mut d);
                         }
+                        Form::Declaration(d)
+                    }));
+                    if let (true, Some((ps, pe))) = (attached, before) {
+                        give_back(&mut unrecognized, &rows[ps..pe]);
                     }
                     last_was_other = false;
-                    forms.push(Form::Declaration(d));
                 }
                 None => unrecognized.push(Unrecognized {
                     lines: LineSpan {
@@ -291,31 +299,34 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
                 last_was_other = false;
                 // Prose printed under the table (its 情况说明) is prose.
                 let k = prose_after_table(&rows[s..e]).map_or(e, |k| s + k);
-                forms.push(Form::BudgetTable(budget::read(kind, &rows[s..k])));
+                forms.push(guarded(&rows[s..k], || {
+                    Form::BudgetTable(budget::read(kind, &rows[s..k]))
+                }));
                 if k < e {
-                    forms.push(Form::Narrative(narrative::read(&rows[k..e])));
+                    forms.push(guarded(&rows[k..e], || {
+                        Form::Narrative(narrative::read(&rows[k..e]))
+                    }));
                 }
             }
             Segment::Modern(s, e) => {
                 last_was_other = false;
-                forms.push(Form::SelfEvaluation(read_self_evaluation(
-                    &rows[s..e],
-                    templates,
-                    damaged,
-                )))
+                forms.push(guarded(&rows[s..e], || {
+                    Form::SelfEvaluation(read_self_evaluation(&rows[s..e], templates, damaged))
+                }))
             }
             // A table of amounts keyed by subject codes is a budget table
             // whatever its title says.
             Segment::Other(s, e, _) if s < e && budget::is_coded_table(&rows[s..e]) => {
                 last_was_other = false;
-                forms.push(Form::BudgetTable(budget::read(
-                    BudgetTableKind::Other,
-                    &rows[s..e],
-                )));
+                forms.push(guarded(&rows[s..e], || {
+                    Form::BudgetTable(budget::read(BudgetTableKind::Other, &rows[s..e]))
+                }));
             }
             Segment::Other(s, e, _) if s < e && narrative::is_prose(&rows[s..e]) => {
                 last_was_other = false;
-                forms.push(Form::Narrative(narrative::read(&rows[s..e])));
+                forms.push(guarded(&rows[s..e], || {
+                    Form::Narrative(narrative::read(&rows[s..e]))
+                }));
             }
             Segment::Other(s, e, reason) => {
                 if s == e {
@@ -346,13 +357,86 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         }
     }
     flush(&mut group, &mut forms);
-    share_document_facts(&mut forms);
+    let mut read = Vec::with_capacity(forms.len());
+    for f in forms {
+        match f {
+            Ok(form) => read.push(form),
+            Err(failed) => unrecognized.push(failed),
+        }
+    }
+    unrecognized.sort_by_key(|u| u.lines.start);
+    share_document_facts(&mut read);
     Document {
-        forms,
+        out_of_range: out_of_range(&rows),
+        forms: read,
         unrecognized,
         geometry: Vec::new(),
         repairs: readings.into_iter().collect(),
     }
+}
+
+/// Reads one form. A reader that panics (a bug in jixiao, never the
+/// input's fault) loses that form only: its lines are reported as not read,
+/// with the reason, and the document keeps its other forms.
+fn guarded(rows: &[Row], read: impl FnOnce() -> Form) -> Result<Form, Unrecognized> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|_| Unrecognized {
+        lines: LineSpan {
+            start: rows.first().map_or(0, |r| r.line),
+            end: rows.last().map_or(0, |r| r.line),
+        },
+        cells: rows.iter().map(|r| r.cells.len()).sum(),
+        reason: "jixiao failed while reading this form (an internal error, not a fault of the form); please report the file".into(),
+    })
+}
+
+/// Cells that print a number beyond what the checks compute with (more
+/// than 14 digits before the point or 10 after it), alone or inside text:
+/// the relations of the forms that hold them are not checked.
+fn out_of_range(rows: &[Row]) -> Vec<Unmapped> {
+    let limit = (crate::number::CHECKABLE_DIGITS.min(crate::number::CHECKABLE_SCALE) + 1) as usize;
+    let mut out = Vec::new();
+    for row in rows {
+        for cell in &row.cells {
+            // Most cells hold too few digits to need a look.
+            let digits = cell.text.bytes().filter(u8::is_ascii_digit).count();
+            let wide = cell.text.chars().any(|c| ('０'..='９').contains(&c));
+            if (digits >= limit || wide) && has_out_of_range_figure(&cell.text) {
+                out.push(Unmapped {
+                    line: row.line,
+                    column: cell.column,
+                    text: cell.text.clone(),
+                    reason: crate::number::OUT_OF_RANGE.into(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether a text prints a run of digits (with `,` and one `.`) longer than
+/// the checks compute with.
+fn has_out_of_range_figure(text: &str) -> bool {
+    let (mut int, mut frac, mut after_point) = (0u32, 0u32, false);
+    for c in text
+        .chars()
+        .map(|c| crate::number::normalize_digit(c).unwrap_or(' '))
+    {
+        match c {
+            '0'..='9' if after_point => frac += 1,
+            '0'..='9' => int += 1,
+            ',' if !after_point => {}
+            '.' if !after_point => after_point = true,
+            _ => {
+                int = 0;
+                frac = 0;
+                after_point = false;
+            }
+        }
+        if int > crate::number::CHECKABLE_DIGITS || frac > crate::number::CHECKABLE_SCALE {
+            return true;
+        }
+    }
+    false
 }
 
 /// Where prose starts under a table: the first line of one cell after the

@@ -76,6 +76,34 @@ pub enum ReadError {
         /// The file.
         path: String,
     },
+    /// The file holds only whitespace (spaces, tabs, line breaks).
+    #[error("{path}: no text, only {bytes} bytes of whitespace (tabs, spaces, line breaks); expected tab-separated text of a disclosure")]
+    Blank {
+        /// The file.
+        path: String,
+        /// Its size.
+        bytes: usize,
+    },
+    /// The file is binary data, not text.
+    #[error("{path}: line {line}: binary data (a NUL byte at byte {byte}), not text; expected tab-separated UTF-8 text or a PDF (UTF-16 text: save it as UTF-8)")]
+    Binary {
+        /// The file.
+        path: String,
+        /// Line of the first NUL byte.
+        line: usize,
+        /// Its offset.
+        byte: usize,
+    },
+    /// The file is larger than the reader's budget allows.
+    #[error("{path}: the file is {size} bytes, over the limit of {limit} bytes per file (--max-file-size)")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The file is a PDF that cannot be opened or has no readable text.
     #[error("{path}: {source}")]
     Pdf {
@@ -103,6 +131,39 @@ pub struct ReadOptions {
     pub limits: PdfLimits,
     /// Templates to read forms with (the shipped ones when `None`).
     pub templates: Option<std::sync::Arc<Templates>>,
+    /// The largest file read, in bytes (`None`: [`MAX_FILE_BYTES`]).
+    pub max_file_bytes: Option<u64>,
+}
+
+/// The largest file read by default: 512 MiB, far above any disclosure
+/// (a scanned PDF of a thousand pages) and far below what exhausts memory.
+pub const MAX_FILE_BYTES: u64 = 512 << 20;
+
+/// Reads a whole file, refusing one over `limit` bytes before reading it
+/// (and one that grows past the limit while it is read).
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let io = |source| ReadError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let too_large = |size| ReadError::TooLarge {
+        path: shown.clone(),
+        size,
+        limit,
+    };
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 impl ReadOptions {
@@ -140,6 +201,13 @@ pub fn read_bytes_with(
         doc.repairs.extend(text.repairs);
         return Ok(doc);
     }
+    if let Some(byte) = memchr::memchr(0, bytes) {
+        return Err(ReadError::Binary {
+            path: path.to_string(),
+            line: memchr::memchr_iter(b'\n', &bytes[..byte]).count() + 1,
+            byte,
+        });
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let byte = e.valid_up_to();
         ReadError::NotUtf8 {
@@ -149,9 +217,15 @@ pub fn read_bytes_with(
         }
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+    if text.is_empty() {
         return Err(ReadError::Empty {
             path: path.to_string(),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(ReadError::Blank {
+            path: path.to_string(),
+            bytes: bytes.len(),
         });
     }
     Ok(read_document_with(text, options.templates()))
@@ -165,9 +239,6 @@ pub fn read_file(path: &Path) -> Result<Document, ReadError> {
 /// Reads a document from a file, with options.
 pub fn read_file_with(path: &Path, options: &ReadOptions) -> Result<Document, ReadError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
-        path: shown.clone(),
-        source,
-    })?;
+    let bytes = read_limited(path, options.max_file_bytes.unwrap_or(MAX_FILE_BYTES))?;
     read_bytes_with(&shown, &bytes, options)
 }

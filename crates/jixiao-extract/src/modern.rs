@@ -527,6 +527,13 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
                         FundsColumn::Score => out.score = num,
                     }
                 }
+                NumberCell::OutOfRange => {
+                    ledger.reject(row.line, cell, crate::number::OUT_OF_RANGE.to_string());
+                    form.not_read_whole.push(NotReadWhole {
+                        block: "funds".into(),
+                        reason: format!("line {}: {}", row.line, crate::number::OUT_OF_RANGE),
+                    });
+                }
                 NumberCell::Text => {
                     ledger.reject(row.line, cell, format!("expected a number for {field}"));
                     ledger.miss(

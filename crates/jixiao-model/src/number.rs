@@ -58,8 +58,29 @@ pub enum NumberCell {
         /// What was left out to read it, if anything.
         note: Option<String>,
     },
+    /// A number beyond what the checks compute with exactly (see
+    /// [`CHECKABLE_DIGITS`] and [`CHECKABLE_SCALE`]): no form prints one, so
+    /// it is kept as text with that reason, never as a value.
+    OutOfRange,
     /// Text that is not a number.
     Text,
+}
+
+/// Printed numbers are read as values only below 10^`CHECKABLE_DIGITS` in
+/// magnitude (100 trillion: beyond any figure a unit's form prints in 元).
+/// With [`CHECKABLE_SCALE`] this keeps every sum, product and quotient of
+/// two printed values within the exact range of the decimal type.
+pub const CHECKABLE_DIGITS: u32 = 14;
+
+/// Printed numbers are read as values only with at most this many decimals.
+pub const CHECKABLE_SCALE: u32 = 10;
+
+/// Why a cell that holds a number out of range is not read as one.
+pub const OUT_OF_RANGE: &str =
+    "a number beyond what the checks compute with (at most 14 digits before the point and 10 after)";
+
+fn checkable(value: Decimal, scale: u32) -> bool {
+    scale <= CHECKABLE_SCALE && value.abs() < Decimal::from(10u64.pow(CHECKABLE_DIGITS))
 }
 
 /// Maps full-width digits and punctuation to their ASCII forms and removes
@@ -193,6 +214,9 @@ pub fn read_number(raw: &str) -> NumberCell {
         return NumberCell::Empty;
     }
     if let Some((value, scale, percent)) = plain(s) {
+        if !checkable(value, scale) {
+            return NumberCell::OutOfRange;
+        }
         return NumberCell::Number {
             value,
             scale,
@@ -205,6 +229,9 @@ pub fn read_number(raw: &str) -> NumberCell {
     let trimmed = s.trim_end_matches([')', '）']);
     if trimmed.len() != s.len() {
         if let Some((value, scale, percent)) = plain(trimmed) {
+            if !checkable(value, scale) {
+                return NumberCell::OutOfRange;
+            }
             return NumberCell::Number {
                 value,
                 scale,
@@ -320,7 +347,9 @@ pub fn read_measure(text: &str) -> Measure {
         .find(|&(_, c)| !(c.is_ascii_digit() || c == '.' || c == ','))
         .map_or(rest.len(), |(i, _)| i);
     let (num_text, unit_text) = rest.split_at(num_end);
-    let parsed = plain(num_text).filter(|_| !num_text.is_empty());
+    let parsed = plain(num_text)
+        .filter(|_| !num_text.is_empty())
+        .filter(|&(value, scale, _)| checkable(value, scale));
     let unit = if unit_text.is_empty() {
         Some(None)
     } else if unit_text == "%" {

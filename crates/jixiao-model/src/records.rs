@@ -1063,6 +1063,10 @@ pub struct BudgetTable {
     /// A statement printed instead of data (`2020年本单位无政府性基金预算`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
+    /// Why the table was not read whole, if it was not: its relations are
+    /// then not checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read_whole: Vec<NotReadWhole>,
     /// Fields that could not be read, with why.
     pub missing: Vec<Missing>,
     /// What the reader had to do to untangle the text.
@@ -1168,6 +1172,20 @@ pub struct Narrative {
     pub unmapped: Vec<Unmapped>,
     /// Where the source cells went.
     pub cells: CellCount,
+}
+
+impl Narrative {
+    /// Prose over `lines` with nothing read in it.
+    pub fn empty(lines: LineSpan) -> Self {
+        Narrative {
+            lines,
+            sections: Vec::new(),
+            figures: Vec::new(),
+            project_count: None,
+            unmapped: Vec::new(),
+            cells: CellCount::default(),
+        }
+    }
 }
 
 /// One form of a document.
@@ -1278,6 +1296,10 @@ pub struct Document {
     pub forms: Vec<Form>,
     /// Stretches of lines that belong to no recognised form.
     pub unrecognized: Vec<Unrecognized>,
+    /// Cells that print a number beyond what the checks compute with: the
+    /// relations of the forms holding them are not checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub out_of_range: Vec<Unmapped>,
     /// For a PDF: where each row (`line`) is on its page, cell by cell.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub geometry: Vec<crate::geometry::RowGeometry>,

@@ -1,4 +1,13 @@
 //! The relations a self-evaluation implies, each a check with a stable id.
+//!
+//! Arithmetic on printed values cannot overflow: the model reads a printed
+//! number as a value only below 10^14 with at most 10 decimals
+//! (`jixiao_model::number::CHECKABLE_DIGITS`), and `validate` checks no
+//! form that prints a larger one. So a sum of fewer than 10^14 values, a
+//! product of two and a quotient of two by a non-zero divisor stay far
+//! inside the decimal type's 7.9 × 10^28; the longer chains (bounds of a
+//! share or of a change in percent, a score in proportion to completion)
+//! use checked arithmetic and are not judged where it fails.
 
 use crate::compare::{compare, compare_score, round, Verdict};
 use crate::{Explanation, Finding, Severity};
@@ -282,7 +291,11 @@ fn check_funds_rate(cx: &mut Ctx, form: &SelfEvaluation) {
         } else {
             exact
         };
-        let lo = (executed.value - de).max(Decimal::ZERO) / (budget.value + db) * hundred;
+        // (A negative budget can bring the bound's denominator to zero.)
+        let lo = (executed.value - de)
+            .max(Decimal::ZERO)
+            .checked_div(budget.value + db)
+            .map_or(exact, |v| v * hundred);
         let slack = (hi - exact).abs().max((exact - lo).abs());
         cx.judge(
             "funds.rate",
@@ -574,13 +587,86 @@ pub fn validate_form(index: usize, form: &Form) -> Vec<Finding> {
 
 /// Checks every form of a document, then what ties its forms together.
 pub fn validate(doc: &Document) -> Vec<Finding> {
-    let mut out: Vec<Finding> = doc
-        .forms
-        .iter()
-        .enumerate()
-        .flat_map(|(i, f)| validate_form(i, f))
-        .collect();
-    out.extend(crate::budget::validate_document(doc));
-    out.extend(crate::narrative::validate_document(doc));
+    // Forms that print a number beyond what the checks compute with are
+    // not checked at all; the document-wide checks see them as blank.
+    let mut out: Vec<Finding> = Vec::new();
+    let mut unchecked: Vec<usize> = Vec::new();
+    for (i, form) in doc.forms.iter().enumerate() {
+        let span = form.lines();
+        let cells: Vec<_> = doc
+            .out_of_range
+            .iter()
+            .filter(|c| c.line >= span.start && c.line <= span.end)
+            .collect();
+        if cells.is_empty() {
+            out.extend(guarded(i, form.line(), || validate_form(i, form)));
+            continue;
+        }
+        unchecked.push(i);
+        out.extend(cells.into_iter().map(|c| Finding {
+            check: "not_checked",
+            severity: Severity::Info,
+            form: i,
+            field: String::new(),
+            printed: None,
+            computed: None,
+            location: Location::cell(c.line, c.column),
+            inputs: Vec::new(),
+            message: format!(
+                "no relation of this form was checked: it prints `{}`, {}.",
+                c.text.trim(),
+                c.reason
+            ),
+            explained_by: None,
+        }));
+    }
+    let blanked;
+    let doc = if unchecked.is_empty() {
+        doc
+    } else {
+        let mut copy = doc.clone();
+        for &i in &unchecked {
+            let lines = copy.forms[i].lines();
+            copy.forms[i] = Form::Narrative(jixiao_model::Narrative::empty(lines));
+        }
+        blanked = copy;
+        &blanked
+    };
+    out.extend(guarded(0, 1, || crate::budget::validate_document(doc)));
+    out.extend(guarded(0, 1, || crate::narrative::validate_document(doc)));
+    for f in out
+        .iter_mut()
+        .filter(|f| f.inputs.len() > MAX_FINDING_INPUTS)
+    {
+        let all = f.inputs.len();
+        f.inputs.truncate(MAX_FINDING_INPUTS);
+        f.message.push_str(&format!(
+            " (the first {MAX_FINDING_INPUTS} of its {all} input cells are listed)"
+        ));
+    }
     out
+}
+
+/// The most input cells a finding lists: a relation over thousands of
+/// cells names the first of them, so that a report stays linear in its
+/// input.
+pub const MAX_FINDING_INPUTS: usize = 200;
+
+/// Runs the checks of one form (or of the document); a check that panics
+/// (a bug in jixiao, never the form's fault) loses only them, and says so.
+fn guarded(form: usize, line: usize, run: impl FnOnce() -> Vec<Finding>) -> Vec<Finding> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        vec![Finding {
+            check: "not_checked",
+            severity: Severity::Info,
+            form,
+            field: String::new(),
+            printed: None,
+            computed: None,
+            location: Location::line(line),
+            inputs: Vec::new(),
+            message: "these relations were not checked: jixiao failed while checking them (an internal error, not a fault of the form); please report the file.".into(),
+            explained_by: None,
+        }]
+    })
 }

@@ -224,8 +224,11 @@ fn check_figures(doc: &Document, index: usize, n: &Narrative, out: &mut Vec<Find
             if !previous.is_zero() {
                 let exact = change.value / previous * Decimal::ONE_HUNDRED;
                 let h = slack_at(&fig.amount, None, min_scale) + slack_at(change, None, min_scale);
-                let slack = (h / previous.abs() + change.value.abs() * h / (previous * previous))
-                    * Decimal::ONE_HUNDRED;
+                // A last-year figure near zero makes the bound too large
+                // to compute: then nothing meaningful is left to check.
+                let Some(slack) = change_slack(h, change.value, previous) else {
+                    continue;
+                };
                 cx.judge(
                     "narrative.change",
                     format!("figures[{fi}].change_percent"),
@@ -488,4 +491,16 @@ pub(crate) fn validate_document(doc: &Document) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// How far the rounding of a change and its figure (`h` together) can move
+/// the change in percent: h/|previous| + |change|·h/previous², in percent;
+/// `None` where that is beyond the decimal range.
+fn change_slack(h: Decimal, change: Decimal, previous: Decimal) -> Option<Decimal> {
+    let first = h.checked_div(previous.abs())?;
+    let second = change
+        .abs()
+        .checked_mul(h)?
+        .checked_div(previous.checked_mul(previous)?)?;
+    first.checked_add(second)?.checked_mul(Decimal::ONE_HUNDRED)
 }

@@ -244,7 +244,7 @@ fn rule_score(ind: &Indicator, weight: Decimal) -> Option<Decimal> {
     } else {
         (!tn.is_zero()).then(|| an / tn)?
     };
-    Some((weight * ratio).min(weight))
+    Some(weight.checked_mul(ratio)?.min(weight))
 }
 
 /// How a printed score relates to the rule's: the same, the rule's rounded

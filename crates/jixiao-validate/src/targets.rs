@@ -123,11 +123,19 @@ fn check_shares(cx: &mut Ctx, d: &Declaration) {
                 continue;
             };
             let hundred = Decimal::ONE_HUNDRED;
-            let exact = part.value * hundred / whole.value;
-            let slack = (amount_slack(part, d.unit)
-                + exact / hundred * amount_slack(whole, d.unit))
-                * hundred
-                / whole.value;
+            // A whole near zero puts the share beyond the decimal range.
+            let share_of = || -> Option<(Decimal, Decimal)> {
+                let exact = part.value.checked_mul(hundred)?.checked_div(whole.value)?;
+                let spread = (exact / hundred).checked_mul(amount_slack(whole, d.unit))?;
+                let slack = amount_slack(part, d.unit)
+                    .checked_add(spread)?
+                    .checked_mul(hundred)?
+                    .checked_div(whole.value)?;
+                Some((exact, slack))
+            };
+            let Some((exact, slack)) = share_of() else {
+                continue;
+            };
             cx.judge(
                 "funds.share",
                 format!("sources.{}.share", s.label),

@@ -462,6 +462,10 @@ impl Reader<'_> {
                 self.take(row, cell);
                 num_at(&cell.text, row.line, cell.column)
             }
+            NumberCell::OutOfRange => {
+                self.leave(row, cell, crate::number::OUT_OF_RANGE);
+                None
+            }
             NumberCell::Text => match amount_with_unit(&cell.text) {
                 Some(n) => {
                     self.take(row, cell);
@@ -1924,7 +1928,10 @@ impl Reader<'_> {
                     .why
                     .remove(&at)
                     .unwrap_or_else(|| "outside every block the template describes".into());
-                let number = matches!(read_number(&cell.text), NumberCell::Number { .. });
+                let number = matches!(
+                    read_number(&cell.text),
+                    NumberCell::Number { .. } | NumberCell::OutOfRange
+                );
                 let block = if row.line > ind_line {
                     "indicators"
                 } else if row.line > funds_line && row.line < end_funds {
