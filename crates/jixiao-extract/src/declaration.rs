@@ -10,7 +10,7 @@ use crate::html::html_to_text;
 use crate::ledger::Ledger;
 use crate::model::*;
 use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
-use crate::rows::{compact, Cell, Row};
+use crate::rows::{compact, squeeze, Cell, Row};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -161,7 +161,7 @@ fn inline_field(text: &str) -> Option<(Field, String)> {
     if label.len() > 48 {
         return None;
     }
-    let field = field_of(&compact(label))?;
+    let field = field_of(&squeeze(label))?;
     Some((field, value.trim().to_string()))
 }
 
@@ -276,8 +276,9 @@ fn is_number(text: &str) -> bool {
 }
 
 fn is_placeholder(text: &str) -> bool {
-    let c = compact(text);
-    !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == '—')
+    // Dashes only, whitespace aside, and at least one.
+    let mut dashes = text.chars().filter(|ch| !ch.is_whitespace()).peekable();
+    dashes.peek().is_some() && dashes.all(|ch| ch == '-' || ch == '—')
 }
 
 /// Rows common to every part: titles, year, 金额单位, 项目名称.

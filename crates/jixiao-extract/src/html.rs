@@ -3,7 +3,7 @@
 /// Turns a cell's HTML fragment (`<p>…</p> <p>…</p>`, `<br>`, `<b>`) into
 /// plain text: paragraphs on their own lines, tags removed, entities decoded.
 pub fn html_to_text(s: &str) -> String {
-    if !s.contains('<') && !s.contains('&') {
+    if memchr::memchr2(b'<', b'&', s.as_bytes()).is_none() {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());

@@ -12,7 +12,7 @@ use crate::ledger::Ledger;
 use crate::levels::{Level, Levels};
 use crate::model::*;
 use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
-use crate::rows::{compact, Cell, Row};
+use crate::rows::{compact, squeeze, Cell, Row};
 use crate::vocab::{self, FundsColumn, IndicatorColumn};
 use regex::Regex;
 use std::borrow::Cow;
@@ -52,8 +52,18 @@ fn is_cjk(c: char) -> bool {
 /// layer that prints it twice or more is damaged (a second layer laid over
 /// the first, or a scan's OCR).
 fn debris(text: &str) -> bool {
-    // Each is a fast byte search; a set of characters would not be.
-    text.contains('\\') || text.contains('~') || text.contains("////") || text.contains("<i")
+    // Byte searches (all are ASCII, so no byte of another character can
+    // be taken for one of them): `\\`, `~` or a slash starting four, then
+    // a `<` before an `i`.
+    let b = text.as_bytes();
+    let mut rest = b;
+    while let Some(i) = memchr::memchr3(b'\\', b'~', b'/', rest) {
+        if rest[i] != b'/' || rest[i..].starts_with(b"////") {
+            return true;
+        }
+        rest = &rest[i + 1..];
+    }
+    memchr::memchr_iter(b'<', b).any(|i| b.get(i + 1) == Some(&b'i'))
 }
 
 /// Whether a document's text layer is damaged: two cells or more of
@@ -345,7 +355,7 @@ fn read_header(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {
 }
 
 fn unit_from(text: &str) -> Option<Option<MoneyUnit>> {
-    let c = compact(text);
+    let c = squeeze(text);
     if c.contains("万元") || c.contains("(万") || c.contains("（万") {
         Some(Some(MoneyUnit::WanYuan))
     } else if c.contains("(元)") || c.contains("（元）") || c.contains("(元") || c == "元" {
@@ -358,7 +368,7 @@ fn unit_from(text: &str) -> Option<Option<MoneyUnit>> {
 }
 
 fn is_funds_label_debris(text: &str) -> bool {
-    let c = compact(text);
+    let c = squeeze(text);
     !c.is_empty() && c.chars().all(|ch| "项目资金(万元)（）".contains(ch))
 }
 
@@ -587,7 +597,7 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
 }
 
 fn is_goal_label(text: &str) -> bool {
-    let c = compact(text);
+    let c = squeeze(text);
     !c.is_empty() && c.chars().all(|ch| "年度总体目标".contains(ch))
 }
 
@@ -701,7 +711,7 @@ fn append(dst: &mut String, text: &str) {
 }
 
 fn level_of(text: &str) -> Option<(u8, &'static str)> {
-    let c = compact(text);
+    let c = squeeze(text);
     if let Some(l) = vocab::LEVEL1.iter().find(|l| **l == c) {
         return Some((1, l));
     }
@@ -1252,11 +1262,12 @@ fn second_layer(
     };
     let same_numbers = b.ind.weight.as_ref().is_some_and(|w| w.raw == weight.text)
         && b.ind.score.as_ref().is_some_and(|s| s.raw == score.text);
+    let name_key = squeeze(&b.name);
     let repeats_name = !b.name.is_empty()
         && rest
             .iter()
             .chain(target.iter())
-            .any(|c| c.key() == compact(&b.name));
+            .any(|c| c.key() == name_key);
     if value_garbled && (same_numbers || repeats_name) {
         return Layer::Copy("second text layer: garbled copy of the indicator above".into());
     }
@@ -1265,7 +1276,7 @@ fn second_layer(
         .filter(|c| level_of(&c.text).is_none())
         .map(|c| c.key())
         .collect();
-    if !name.is_empty() && name == compact(&b.name) {
+    if !name.is_empty() && name == name_key {
         return Layer::Copy("second text layer: repeats the name of the indicator above".into());
     }
     let closes = |c: Option<&Cell>| c.is_some_and(|c| closing_fragment(&c.text));

@@ -1,7 +1,7 @@
 //! The words the forms print: labels, column headers by meaning, indicator
 //! levels and grades, with the synonyms other publishers use.
 
-use crate::rows::{compact, squeeze};
+use crate::rows::squeeze;
 
 /// Column meanings of the funds block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +160,6 @@ pub(crate) const GRADES: &[&str] = &["优秀", "良好", "合格", "不合格", 
 
 /// `s` is a whole grade word.
 pub(crate) fn grade_word(s: &str) -> Option<&'static str> {
-    let c = compact(s);
+    let c = squeeze(s);
     GRADES.iter().copied().find(|g| *g == c)
 }

@@ -24,7 +24,11 @@ const LONG: usize = 240;
 impl Cell {
     /// A cell at `column` holding `text` (trimmed).
     pub fn new(column: usize, text: &str) -> Self {
-        let text = text.trim();
+        Cell::trimmed(column, text.trim())
+    }
+
+    /// A cell at `column` holding `text`, which is trimmed already.
+    fn trimmed(column: usize, text: &str) -> Self {
         Cell {
             column,
             // Labels and names are short; long prose is matched as printed.
@@ -98,37 +102,72 @@ pub fn compact(s: &str) -> String {
 
 /// `s` with every whitespace character removed (no test first).
 fn strip_whitespace(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for part in s.split(char::is_whitespace) {
-        out.push_str(part);
+    // Copy the runs between whitespace characters; every run starts and
+    // ends at a character boundary, since candidates are ASCII or lead bytes.
+    let mut from = 0;
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&x| CANDIDATE[x as usize]) {
+        let j = i + off;
+        let n = whitespace_len(b, j);
+        if n > 0 {
+            out.push_str(&s[from..j]);
+            from = j + n;
+        }
+        i = j + n.max(1);
     }
+    out.push_str(&s[from..]);
     out
+}
+
+/// The bytes that may start a whitespace character: ASCII controls and
+/// space, and the lead bytes of the others.
+const CANDIDATE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut x = 0;
+    while x <= b' ' as usize {
+        t[x] = true;
+        x += 1;
+    }
+    t[0xC2] = true;
+    t[0xE1] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t
+};
+
+/// The length in bytes of the whitespace character at `j` of UTF-8 `b`
+/// (0 when there is none there).
+fn whitespace_len(b: &[u8], j: usize) -> usize {
+    let hit = match b[j] {
+        x if x <= b' ' => return usize::from(x == b' ' || (b'\t'..=b'\r').contains(&x)),
+        0xC2 => matches!(b.get(j + 1), Some(0x85 | 0xA0)),
+        0xE1 => b.get(j + 1) == Some(&0x9A) && b.get(j + 2) == Some(&0x80),
+        0xE2 => match (b.get(j + 1), b.get(j + 2)) {
+            (Some(0x80), Some(&x)) => x <= 0x8A || matches!(x, 0xA8 | 0xA9 | 0xAF),
+            (Some(0x81), Some(0x9F)) => true,
+            _ => false,
+        },
+        0xE3 => b.get(j + 1) == Some(&0x80) && b.get(j + 2) == Some(&0x80),
+        _ => false,
+    };
+    match (hit, b[j]) {
+        (false, _) => 0,
+        (true, 0xC2) => 2,
+        (true, _) => 3,
+    }
 }
 
 /// Whether UTF-8 `b` holds a whitespace character (what `char::is_whitespace`
 /// accepts: U+0009–U+000D, space, U+0085, U+00A0, U+1680, U+2000–U+200A,
 /// U+2028, U+2029, U+202F, U+205F and U+3000), looking at bytes only.
 pub fn has_whitespace(b: &[u8]) -> bool {
-    // Cells are short: one loop that stops at the candidate bytes (ASCII
-    // controls and space, and the lead bytes of the others).
+    // Cells are short: one loop that stops at the candidate bytes.
     let mut i = 0;
-    while let Some(off) = b[i..]
-        .iter()
-        .position(|&x| x <= b' ' || matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3))
-    {
+    while let Some(off) = b[i..].iter().position(|&x| CANDIDATE[x as usize]) {
         let j = i + off;
-        let hit = match b[j] {
-            x if x <= b' ' => x == b' ' || (b'\t'..=b'\r').contains(&x),
-            0xC2 => matches!(b.get(j + 1), Some(0x85 | 0xA0)),
-            0xE1 => b.get(j + 1) == Some(&0x9A) && b.get(j + 2) == Some(&0x80),
-            0xE2 => match (b.get(j + 1), b.get(j + 2)) {
-                (Some(0x80), Some(&x)) => x <= 0x8A || matches!(x, 0xA8 | 0xA9 | 0xAF),
-                (Some(0x81), Some(0x9F)) => true,
-                _ => false,
-            },
-            _ => b.get(j + 1) == Some(&0x80) && b.get(j + 2) == Some(&0x80),
-        };
-        if hit {
+        if whitespace_len(b, j) > 0 {
             return true;
         }
         i = j + 1;
@@ -151,12 +190,13 @@ pub fn read_rows(text: &str) -> Vec<Row> {
     let mut pending_break = false;
     for (i, line) in text.lines().enumerate() {
         let mut cells: Vec<Cell> =
-            Vec::with_capacity(line.bytes().filter(|&b| b == b'\t').count() + 1);
+            Vec::with_capacity(memchr::memchr_iter(b'\t', line.as_bytes()).count() + 1);
         cells.extend(
             line.split('\t')
+                .map(str::trim)
                 .enumerate()
-                .filter(|(_, t)| !t.trim().is_empty())
-                .map(|(column, t)| Cell::new(column, t)),
+                .filter(|(_, t)| !t.is_empty())
+                .map(|(column, t)| Cell::trimmed(column, t)),
         );
         if cells.is_empty() {
             pending_break = true;
@@ -195,6 +235,8 @@ mod tests {
                     "U+{:04X}",
                     c as u32
                 );
+                let stripped: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+                assert_eq!(strip_whitespace(&s), stripped, "U+{:04X}", c as u32);
             }
         }
     }

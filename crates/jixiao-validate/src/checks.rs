@@ -121,6 +121,9 @@ impl Ctx {
             slack,
             printed.half_ulp(),
         );
+        if verdict == Verdict::Equal {
+            return;
+        }
         let computed = round(exact, printed.scale);
         let percent = if printed.percent { "%" } else { "" };
         let head = format!(
@@ -128,7 +131,7 @@ impl Ctx {
             printed.raw.trim(),
         );
         let (severity, explained_by, tail) = match verdict {
-            Verdict::Equal => return,
+            Verdict::Equal => unreachable!("returned above"),
             Verdict::Rounding => (
                 Severity::Warning,
                 Some(Explanation::Rounding),

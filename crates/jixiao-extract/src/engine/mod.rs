@@ -44,6 +44,11 @@ pub(crate) struct HintIndex {
     written: Vec<String>,
     /// The `=X` hints: X → the hint as written.
     exact: Vec<(String, String)>,
+    /// Whether a text holds the X of an `=X` hint (an empty X is in every
+    /// text; `None`: no X but empty ones).
+    exact_words: Option<AhoCorasick>,
+    /// One of the X is empty.
+    exact_empty: bool,
 }
 
 impl HintIndex {
@@ -59,10 +64,20 @@ impl HintIndex {
         }
         let patterns: Vec<String> = written.iter().map(|h| words::plain(h)).collect();
         let finder = words::build_automaton(&patterns).expect("hint patterns build");
+        let exact_empty = exact.iter().any(|(x, _)| x.is_empty());
+        let exact_patterns: Vec<&str> = exact
+            .iter()
+            .map(|(x, _)| x.as_str())
+            .filter(|x| !x.is_empty())
+            .collect();
+        let exact_words = (!exact_patterns.is_empty())
+            .then(|| words::build_automaton(&exact_patterns).expect("exact hints build"));
         HintIndex {
             finder,
             written,
             exact,
+            exact_words,
+            exact_empty,
         }
     }
 
@@ -80,7 +95,8 @@ impl HintIndex {
             words::push_plain(&mut text, &c.text);
             let p = &text[start..];
             // Only a short cell holding an exact hint's word can be it.
-            let exact = p.len() <= 48 && self.exact.iter().any(|(x, _)| p.contains(x.as_str()));
+            let exact = p.len() <= 48
+                && (self.exact_empty || self.exact_words.as_ref().is_some_and(|f| f.is_match(p)));
             text.push('\n');
             if exact {
                 let key = words::label_key(&c.text);
@@ -101,18 +117,47 @@ impl HintIndex {
 /// The title words of every kind of form: which kind a short line opens.
 #[derive(Debug, Clone)]
 pub struct TitleIndex {
-    /// Kind, its opening words and its veto words, all in `plain` form.
-    kinds: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Kind, its opening words and its veto words, each word by its index
+    /// in `words`.
+    kinds: Vec<(String, Vec<usize>, Vec<usize>)>,
+    /// Every distinct word, in `plain` form.
+    words: Vec<String>,
+    /// The non-empty words, all found in one pass over a line.
+    finder: Option<AhoCorasick>,
+    /// Pattern of `finder` → index in `words`.
+    pattern_word: Vec<usize>,
 }
 
 impl TitleIndex {
     pub(crate) fn new(kinds: Vec<(String, Vec<String>, Vec<String>)>) -> TitleIndex {
-        let plain_all = |v: Vec<String>| v.iter().map(|w| words::plain(w)).collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut index_of = |w: &String| {
+            let w = words::plain(w);
+            match words.iter().position(|x| *x == w) {
+                Some(i) => i,
+                None => {
+                    words.push(w);
+                    words.len() - 1
+                }
+            }
+        };
+        let kinds: Vec<(String, Vec<usize>, Vec<usize>)> = kinds
+            .into_iter()
+            .map(|(k, opens, never)| {
+                let opens = opens.iter().map(&mut index_of).collect();
+                let never = never.iter().map(&mut index_of).collect();
+                (k, opens, never)
+            })
+            .collect();
+        let pattern_word: Vec<usize> = (0..words.len()).filter(|&i| !words[i].is_empty()).collect();
+        let patterns: Vec<&str> = pattern_word.iter().map(|&i| words[i].as_str()).collect();
+        let finder = (!patterns.is_empty())
+            .then(|| words::build_automaton(&patterns).expect("title patterns build"));
         TitleIndex {
-            kinds: kinds
-                .into_iter()
-                .map(|(k, opens, never)| (k, plain_all(opens), plain_all(never)))
-                .collect(),
+            kinds,
+            words,
+            finder,
+            pattern_word,
         }
     }
 
@@ -128,14 +173,22 @@ impl TitleIndex {
         if c.chars().count() > 80 {
             return None;
         }
+        // Which words the line holds, found in one pass (an empty word is
+        // in every line).
+        let mut present: Vec<bool> = self.words.iter().map(String::is_empty).collect();
+        if let Some(f) = &self.finder {
+            for m in f.find_overlapping_iter(&c) {
+                present[self.pattern_word[m.pattern().as_usize()]] = true;
+            }
+        }
         self.kinds
             .iter()
-            .filter(|(_, _, never)| !never.iter().any(|w| c.contains(w.as_str())))
+            .filter(|(_, _, never)| !never.iter().any(|&w| present[w]))
             .filter_map(|(k, opens, _)| {
                 let best = opens
                     .iter()
-                    .filter(|w| c.contains(w.as_str()))
-                    .map(|w| w.len())
+                    .filter(|&&w| present[w])
+                    .map(|&w| self.words[w].len())
                     .max()?;
                 Some((k.as_str(), best))
             })

@@ -23,7 +23,23 @@ pub(crate) fn plain(text: &str) -> String {
 
 /// [`plain`] of `text`, appended to `out`.
 pub(crate) fn push_plain(out: &mut String, text: &str) {
-    out.extend(text.chars().filter_map(plain_char));
+    // Most characters are their own plain form: runs of them are copied
+    // whole, and only the others one by one.
+    let mut from = 0;
+    for (i, c) in text.char_indices() {
+        // Printable ASCII is left as it is.
+        if c > ' ' && c.is_ascii() {
+            continue;
+        }
+        let p = plain_char(c);
+        if p == Some(c) {
+            continue;
+        }
+        out.push_str(&text[from..i]);
+        out.extend(p);
+        from = i + c.len_utf8();
+    }
+    out.push_str(&text[from..]);
 }
 
 /// One character as [`plain`] maps it (`None`: whitespace).
