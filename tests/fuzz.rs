@@ -1,0 +1,29 @@
+//! A bounded, deterministic run of the mutation fuzzer (`fuzz/mutate.rs`):
+//! mutants of every text seed are read and checked without a panic (not
+//! even one a guard caught). The long run over all seeds, PDFs included,
+//! is `cargo run --release --example fuzz -- --execs N`.
+
+#[path = "../fuzz/mutate.rs"]
+mod mutate;
+
+#[test]
+fn mutants_of_the_text_seeds_never_panic() {
+    mutate::install_hook();
+    let seeds: Vec<(String, Vec<u8>)> = mutate::seeds()
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".txt"))
+        .collect();
+    assert!(seeds.len() >= 20, "{}", seeds.len());
+    let mut rng = mutate::Rng::new(20261202);
+    let mut found = Vec::new();
+    for _ in 0..1_500 {
+        let (name, seed) = &seeds[rng.below(seeds.len())];
+        let other = &seeds[rng.below(seeds.len())].1;
+        let input = mutate::mutate(&mut rng, seed, other);
+        if let Some(what) = mutate::run_one(name, &input) {
+            found.push(format!("{name}: {what}"));
+        }
+    }
+    let _ = std::panic::take_hook();
+    assert!(found.is_empty(), "{found:#?}");
+}
