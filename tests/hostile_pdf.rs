@@ -89,7 +89,7 @@ fn ten_million_operators_spend_the_page_budget() {
     let doc = check("ops10m_q.pdf");
     let message = error_of(&doc);
     assert!(
-        message.contains("more than 1000000 content operators"),
+        message.contains("more than 500000 content operators"),
         "{message}"
     );
     assert!(message.contains("budget per page"), "{message}");
