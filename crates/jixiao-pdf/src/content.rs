@@ -4,11 +4,21 @@
 //! their `/Matrix`, and painted rectangles (`re` then a paint operator).
 //!
 //! Fonts are decoded once per document, not once per page.
+//!
+//! Every budget of `PdfLimits` that concerns content is kept here: each
+//! stream is inflated within its bytes, each stream's operators are
+//! counted before it is parsed and charged to its page and the document
+//! each time it runs (a form XObject drawn a thousand times costs a
+//! thousand times its operators), and a page's glyphs are counted as they
+//! are shown. A page over a budget fails alone; the others are read.
 
-use crate::pdf::{Glyph, PageText, PdfError};
+use crate::pdf::{Glyph, PageText, PdfError, PdfLimits};
 use jixiao_model::Rect;
-use pdf_extract::{Dictionary, Document, Object, ObjectId};
-use std::collections::HashMap;
+use pdf_extract::content::Operation;
+use pdf_extract::{Dictionary, Document, Object, ObjectId, Stream};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::rc::Rc;
 
 type Matrix = [f64; 6];
 
@@ -55,12 +65,28 @@ struct Font {
     default_width: f64,
     /// Name of a CMap it cannot decode.
     unsupported: Option<String>,
+    /// Why its ToUnicode map could not be had.
+    fault: Option<PdfError>,
 }
 
-fn hex_value(token: &str) -> Option<(u32, Vec<u8>)> {
-    let t = token.trim_start_matches('<').trim_end_matches('>');
-    let bytes: Vec<u8> = (0..t.len() / 2)
-        .filter_map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).ok())
+/// The value and bytes of a hex token such as `<4E00>`; `None` for
+/// anything else, or for a token with a character that is not a hex digit.
+/// An odd last digit is followed by 0, as the PDF syntax says; the value is
+/// that of the last four bytes.
+fn hex_value(token: &[u8]) -> Option<(u32, Vec<u8>)> {
+    let digits = token.strip_prefix(b"<")?.strip_suffix(b">")?;
+    let nibbles: Vec<u8> = digits
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|&b| {
+            char::from(b)
+                .to_digit(16)
+                .and_then(|d| u8::try_from(d).ok())
+        })
+        .collect::<Option<_>>()?;
+    let bytes: Vec<u8> = nibbles
+        .chunks(2)
+        .map(|pair| (pair[0] << 4) | pair.get(1).copied().unwrap_or(0))
         .collect();
     let value = bytes.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
     Some((value, bytes))
@@ -69,61 +95,96 @@ fn hex_value(token: &str) -> Option<(u32, Vec<u8>)> {
 fn utf16(bytes: &[u8]) -> String {
     let units: Vec<u16> = bytes
         .chunks(2)
-        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
         .collect();
     String::from_utf16_lossy(&units)
 }
 
-/// Reads the bfchar and bfrange sections of a ToUnicode CMap.
-fn parse_to_unicode(data: &[u8]) -> HashMap<u32, String> {
-    let text = String::from_utf8_lossy(data);
-    let mut map = HashMap::new();
-    let tokens: Vec<String> = text
-        .replace('[', " [ ")
-        .replace(']', " ] ")
-        .replace('<', " <")
-        .replace('>', "> ")
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+/// The tokens of a CMap, on its bytes: hex strings `<…>` whole, `[` and
+/// `]` alone, anything else split at white space and delimiters.
+fn cmap_tokens(data: &[u8]) -> Vec<&[u8]> {
+    let mut tokens = Vec::new();
     let mut i = 0;
-    while i < tokens.len() {
-        match tokens[i].as_str() {
-            "beginbfchar" => {
+    while i < data.len() {
+        let b = data[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+        } else if b == b'<' && data.get(i + 1) != Some(&b'<') {
+            let end = data[i..]
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(data.len(), |k| i + k + 1);
+            tokens.push(&data[i..end]);
+            i = end;
+        } else if matches!(b, b'[' | b']') {
+            tokens.push(&data[i..i + 1]);
+            i += 1;
+        } else {
+            let end = data[i..]
+                .iter()
+                .position(|&c| c.is_ascii_whitespace() || matches!(c, b'[' | b']' | b'<'))
+                .map_or(data.len(), |k| i + k);
+            // A stray `<<` or the like is one token of its own.
+            let end = end.max(i + 1);
+            tokens.push(&data[i..end]);
+            i = end;
+        }
+    }
+    tokens
+}
+
+/// Reads the bfchar and bfrange sections of a ToUnicode CMap, giving at
+/// most `budget` entries (a range counts the codes it covers). A malformed
+/// token is skipped.
+fn parse_to_unicode(data: &[u8], budget: usize) -> HashMap<u32, String> {
+    let tokens = cmap_tokens(data);
+    let mut map = HashMap::new();
+    let mut left = budget;
+    let mut i = 0;
+    while i < tokens.len() && left > 0 {
+        match tokens[i] {
+            b"beginbfchar" => {
                 i += 1;
-                while i + 1 < tokens.len() && tokens[i] != "endbfchar" {
+                while i + 1 < tokens.len() && tokens[i] != b"endbfchar" && left > 0 {
                     if let (Some((src, _)), Some((_, dst))) =
-                        (hex_value(&tokens[i]), hex_value(&tokens[i + 1]))
+                        (hex_value(tokens[i]), hex_value(tokens[i + 1]))
                     {
                         map.insert(src, utf16(&dst));
+                        left -= 1;
                     }
                     i += 2;
                 }
             }
-            "beginbfrange" => {
+            b"beginbfrange" => {
                 i += 1;
-                while i + 2 < tokens.len() && tokens[i] != "endbfrange" {
+                while i + 2 < tokens.len() && tokens[i] != b"endbfrange" && left > 0 {
                     let (Some((lo, _)), Some((hi, _))) =
-                        (hex_value(&tokens[i]), hex_value(&tokens[i + 1]))
+                        (hex_value(tokens[i]), hex_value(tokens[i + 1]))
                     else {
                         i += 1;
                         continue;
                     };
-                    if tokens[i + 2] == "[" {
+                    if tokens[i + 2] == b"[" {
                         let mut j = i + 3;
                         let mut code = lo;
-                        while j < tokens.len() && tokens[j] != "]" {
-                            if let Some((_, dst)) = hex_value(&tokens[j]) {
+                        while j < tokens.len() && tokens[j] != b"]" && left > 0 {
+                            if let Some((_, dst)) = hex_value(tokens[j]) {
                                 map.insert(code, utf16(&dst));
+                                left -= 1;
                             }
-                            code += 1;
+                            code = code.wrapping_add(1);
                             j += 1;
                         }
                         i = j + 1;
                     } else {
-                        if let Some((_, mut dst)) = hex_value(&tokens[i + 2]) {
-                            for code in lo..=hi.min(lo + 0xFFFF) {
+                        if let Some((_, mut dst)) = hex_value(tokens[i + 2]) {
+                            let last = hi.min(lo.saturating_add(0xFFFF));
+                            for code in lo..=last {
+                                if left == 0 {
+                                    break;
+                                }
                                 map.insert(code, utf16(&dst));
+                                left -= 1;
                                 if let Some(last) = dst.last_mut() {
                                     *last = last.wrapping_add(1);
                                 }
@@ -139,25 +200,30 @@ fn parse_to_unicode(data: &[u8]) -> HashMap<u32, String> {
     map
 }
 
-/// `/W` of a CIDFont: `c [w1 w2 …]` and `c_first c_last w` forms.
-fn parse_w(doc: &Document, w: &[Object], widths: &mut HashMap<u32, f64>) {
+/// `/W` of a CIDFont: `c [w1 w2 …]` and `c_first c_last w` forms, giving
+/// at most `budget` widths.
+fn parse_w(doc: &Document, w: &[Object], widths: &mut HashMap<u32, f64>, budget: usize) {
     let deref = |o: &Object| {
         doc.dereference(o)
             .map(|(_, o)| o.clone())
             .unwrap_or(Object::Null)
     };
+    let mut left = budget;
     let mut i = 0;
-    while i < w.len() {
+    while i < w.len() && left > 0 {
         let Some(first) = num(&deref(&w[i])) else {
             break;
         };
+        let first = first as u32;
         match deref(w.get(i + 1).unwrap_or(&Object::Null)) {
             Object::Array(list) => {
-                for (k, v) in list.iter().enumerate() {
+                for (k, v) in list.iter().take(left).enumerate() {
                     if let Some(v) = num(&deref(v)) {
-                        widths.insert(first as u32 + k as u32, v);
+                        let k = u32::try_from(k).unwrap_or(u32::MAX);
+                        widths.insert(first.saturating_add(k), v);
                     }
                 }
+                left = left.saturating_sub(list.len());
                 i += 2;
             }
             other => {
@@ -166,8 +232,12 @@ fn parse_w(doc: &Document, w: &[Object], widths: &mut HashMap<u32, f64>) {
                 else {
                     break;
                 };
-                for c in first as u32..=(last as u32).min(first as u32 + 0xFFFF) {
+                for c in first..=(last as u32).min(first.saturating_add(0xFFFF)) {
+                    if left == 0 {
+                        break;
+                    }
                     widths.insert(c, v);
+                    left -= 1;
                 }
                 i += 3;
             }
@@ -175,15 +245,220 @@ fn parse_w(doc: &Document, w: &[Object], widths: &mut HashMap<u32, f64>) {
     }
 }
 
-fn stream_bytes(doc: &Document, o: &Object) -> Option<Vec<u8>> {
-    let (_, o) = doc.dereference(o).ok()?;
-    let s = o.as_stream().ok()?;
-    s.decompressed_content()
-        .ok()
-        .or_else(|| Some(s.content.clone()))
+/// Why a stream's data could not be had.
+enum Fault {
+    /// It inflates beyond the bytes allowed.
+    TooBig,
+    /// Its filter failed: the filter, and what it said.
+    Undecodable(String, String),
 }
 
-fn load_font(doc: &Document, dict: &Dictionary) -> Font {
+/// Inflates zlib data to at most `max` bytes. Data whose end is damaged
+/// gives what was inflated before the damage, as viewers show it; data
+/// without a zlib header is tried as bare deflate.
+fn inflate(data: &[u8], max: u64) -> Result<Vec<u8>, Fault> {
+    let mut out = Vec::new();
+    let result = flate2::read::ZlibDecoder::new(data)
+        .take(max.saturating_add(1))
+        .read_to_end(&mut out);
+    if out.len() as u64 > max {
+        return Err(Fault::TooBig);
+    }
+    let error = match result {
+        Ok(_) => return Ok(out),
+        Err(_) if !out.is_empty() => return Ok(out),
+        Err(e) => e.to_string(),
+    };
+    let mut bare = Vec::new();
+    let result = flate2::read::DeflateDecoder::new(data.get(2..).unwrap_or_default())
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bare);
+    if bare.len() as u64 > max {
+        return Err(Fault::TooBig);
+    }
+    match result {
+        Ok(_) if !bare.is_empty() => Ok(bare),
+        _ => Err(Fault::Undecodable("FlateDecode".into(), error)),
+    }
+}
+
+/// A stream's data through its filters, at most `max` bytes of it.
+fn decode_stream(stream: &Stream, max: u64) -> Result<Vec<u8>, Fault> {
+    if stream.dict.get(b"Filter").is_err() {
+        return Ok(stream.content.clone());
+    }
+    let filters = stream.filters().map_err(|_| {
+        Fault::Undecodable(
+            "/Filter".into(),
+            "neither a name nor an array of names".into(),
+        )
+    })?;
+    let predictor = stream
+        .dict
+        .get(b"DecodeParms")
+        .and_then(Object::as_dict)
+        .and_then(|p| p.get(b"Predictor"))
+        .and_then(Object::as_i64)
+        .is_ok_and(|p| p > 1);
+    match filters.as_slice() {
+        [] => Ok(stream.content.clone()),
+        [only] if *only == b"FlateDecode" && !predictor => inflate(&stream.content, max),
+        [first, ..] => {
+            if *first == b"FlateDecode" {
+                // Inflated here only to bound it before lopdf inflates it
+                // with the filters after it.
+                inflate(&stream.content, max)?;
+            }
+            let out = stream.decompressed_content().map_err(|e| {
+                let names: Vec<String> = filters
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect();
+                Fault::Undecodable(names.join(" "), e.to_string())
+            })?;
+            if out.len() as u64 > max {
+                return Err(Fault::TooBig);
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// What the document has spent of its budgets so far, and the bounds.
+pub(crate) struct Budget<'a> {
+    limits: &'a PdfLimits,
+    /// Content operators run.
+    operators: u64,
+    /// Bytes inflated.
+    bytes: u64,
+}
+
+impl<'a> Budget<'a> {
+    pub(crate) fn new(limits: &'a PdfLimits) -> Self {
+        Budget {
+            limits,
+            operators: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Decodes a stream other than a page's content, within the bytes left
+    /// to one stream and to the document.
+    fn stream(&mut self, id: ObjectId, stream: &Stream, page: u32) -> Result<Vec<u8>, PdfError> {
+        let per_stream = self.limits.max_content_bytes;
+        self.decode(id, stream, page, per_stream, |object| {
+            PdfError::StreamBomb {
+                page,
+                object,
+                limit: per_stream,
+            }
+        })
+    }
+
+    /// Decodes a stream within `max` bytes and the bytes left to the
+    /// document; `too_big` is the error for going beyond `max`.
+    fn decode(
+        &mut self,
+        id: ObjectId,
+        stream: &Stream,
+        page: u32,
+        max: u64,
+        too_big: impl FnOnce(u32) -> PdfError,
+    ) -> Result<Vec<u8>, PdfError> {
+        let left = self.limits.max_document_bytes.saturating_sub(self.bytes);
+        match decode_stream(stream, max.min(left)) {
+            Ok(data) => {
+                self.bytes += data.len() as u64;
+                Ok(data)
+            }
+            Err(Fault::TooBig) if left < max => Err(PdfError::DocumentBomb {
+                page,
+                limit: self.limits.max_document_bytes,
+            }),
+            Err(Fault::TooBig) => Err(too_big(id.0)),
+            Err(Fault::Undecodable(filter, why)) => Err(PdfError::Undecodable {
+                page,
+                object: id.0,
+                filter,
+                why,
+            }),
+        }
+    }
+}
+
+/// How many operators a content stream holds, counted no further than
+/// `stop`: the tokens that are neither operands nor delimiters, the data
+/// of inline images skipped.
+fn count_operators(content: &[u8], stop: u64) -> u64 {
+    let regular = |b: u8| !b.is_ascii_whitespace() && !b"()<>[]{}/%".contains(&b);
+    let mut count = 0;
+    let mut i = 0;
+    while i < content.len() && count < stop {
+        match content[i] {
+            b'%' => {
+                while i < content.len() && !matches!(content[i], b'\r' | b'\n') {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let mut depth = 0usize;
+                while i < content.len() {
+                    match content[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    i += 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            b'<' if content.get(i + 1) != Some(&b'<') => {
+                i += content[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(content.len() - i, |k| k + 1);
+            }
+            b'/' => {
+                i += 1;
+                while i < content.len() && regular(content[i]) {
+                    i += 1;
+                }
+            }
+            b if !regular(b) => i += 1,
+            _ => {
+                let start = i;
+                while i < content.len() && regular(content[i]) {
+                    i += 1;
+                }
+                let token = &content[start..i];
+                let operand = matches!(token, b"true" | b"false" | b"null")
+                    || token
+                        .first()
+                        .is_some_and(|b| b.is_ascii_digit() || b"+-.".contains(b));
+                if !operand {
+                    count += 1;
+                }
+                if token == b"ID" {
+                    // Inline image data runs to `EI` between white space.
+                    let data = &content[i..];
+                    let end = data.windows(4).position(|w| {
+                        w[0].is_ascii_whitespace()
+                            && &w[1..3] == b"EI"
+                            && (w[3].is_ascii_whitespace())
+                    });
+                    i += end.map_or(data.len(), |k| k + 3);
+                }
+            }
+        }
+    }
+    count
+}
+
+fn load_font(doc: &Document, dict: &Dictionary, budget: &mut Budget, page: u32) -> Font {
+    let entries = budget.limits.max_font_entries;
     let mut font = Font {
         default_width: 1000.0,
         ..Font::default()
@@ -194,9 +469,14 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
             .and_then(|o| o.as_name().ok())
             .map(|n| String::from_utf8_lossy(n).to_string())
     };
-    if let Ok(tu) = dict.get(b"ToUnicode") {
-        if let Some(data) = stream_bytes(doc, tu) {
-            font.to_unicode = parse_to_unicode(&data);
+    let to_unicode = dict
+        .get(b"ToUnicode")
+        .and_then(Object::as_reference)
+        .and_then(|id| Ok((id, doc.get_object(id)?.as_stream()?)));
+    if let Ok((id, stream)) = to_unicode {
+        match budget.stream(id, stream, page) {
+            Ok(data) => font.to_unicode = parse_to_unicode(&data, entries),
+            Err(e) => font.fault = Some(e),
         }
     }
     if name(dict, b"Subtype").as_deref() == Some("Type0") {
@@ -225,7 +505,7 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
                 font.default_width = dw;
             }
             if let Ok(w) = d.get_deref(b"W", doc).and_then(|o| o.as_array()) {
-                parse_w(doc, w, &mut font.widths);
+                parse_w(doc, w, &mut font.widths, entries);
             }
         }
     } else {
@@ -235,9 +515,10 @@ fn load_font(doc: &Document, dict: &Dictionary) -> Font {
             .and_then(num)
             .unwrap_or(0.0) as u32;
         if let Ok(w) = dict.get_deref(b"Widths", doc).and_then(|o| o.as_array()) {
-            for (k, v) in w.iter().enumerate() {
+            for (k, v) in w.iter().take(entries).enumerate() {
                 if let Some(v) = doc.dereference(v).ok().and_then(|(_, o)| num(o)) {
-                    font.widths.insert(first + k as u32, v);
+                    let k = u32::try_from(k).unwrap_or(u32::MAX);
+                    font.widths.insert(first.saturating_add(k), v);
                 }
             }
         }
@@ -329,9 +610,14 @@ struct State {
     rise: f64,
 }
 
-struct Interpreter<'a> {
+struct Interpreter<'a, 'b> {
     doc: &'a Document,
     fonts: &'a mut HashMap<ObjectId, Font>,
+    budget: &'a mut Budget<'b>,
+    /// Operators this page has run.
+    operators: u64,
+    /// The operations of the form XObjects this page draws, parsed once.
+    forms: HashMap<ObjectId, Rc<Vec<Operation>>>,
     page: PageText,
     path_rects: Vec<Rect>,
     /// Straight segments of the path being built, in page space.
@@ -406,7 +692,7 @@ fn thin_rule(r: &Rect) -> Option<Rect> {
     }
 }
 
-impl Interpreter<'_> {
+impl Interpreter<'_, '_> {
     /// `h`, and the closing half of `s`, `b`, `b*`: a line back to where
     /// the subpath started.
     fn close_subpath(&mut self) {
@@ -425,23 +711,62 @@ impl Interpreter<'_> {
         let id = fonts.get(key).ok()?.as_reference().ok()?;
         if !self.fonts.contains_key(&id) {
             let dict = self.doc.get_object(id).ok()?.as_dict().ok()?;
-            self.fonts.insert(id, load_font(self.doc, dict));
+            let font = load_font(self.doc, dict, self.budget, self.page.number);
+            self.fonts.insert(id, font);
         }
         Some(id)
     }
 
+    /// Charges `n` operators to the page and the document.
+    fn charge(&mut self, n: u64) -> Result<(), PdfError> {
+        let limits = self.budget.limits;
+        self.operators = self.operators.saturating_add(n);
+        self.budget.operators = self.budget.operators.saturating_add(n);
+        if self.operators > limits.max_page_operators {
+            return Err(PdfError::PageOperators {
+                page: self.page.number,
+                limit: limits.max_page_operators,
+            });
+        }
+        if self.budget.operators > limits.max_document_operators {
+            return Err(PdfError::DocumentOperators {
+                page: self.page.number,
+                limit: limits.max_document_operators,
+            });
+        }
+        Ok(())
+    }
+
+    /// Parses a content stream once its operators are counted within the
+    /// budget left, charging none of them yet.
+    fn parse(&mut self, content: &[u8]) -> Result<Vec<Operation>, PdfError> {
+        let limits = self.budget.limits;
+        let left = (limits.max_page_operators.saturating_sub(self.operators)).min(
+            limits
+                .max_document_operators
+                .saturating_sub(self.budget.operators),
+        );
+        let counted = count_operators(content, left.saturating_add(1));
+        if counted > left {
+            self.charge(counted)?;
+        }
+        pdf_extract::content::Content::decode(content)
+            .map(|c| c.operations)
+            .map_err(|e| {
+                PdfError::TextLayer(format!(
+                    "page {}: content cannot be parsed: {e}",
+                    self.page.number
+                ))
+            })
+    }
+
     fn run(
         &mut self,
-        content: &[u8],
+        ops: &[Operation],
         resources: Option<&Dictionary>,
         base: Matrix,
     ) -> Result<(), PdfError> {
-        let ops = pdf_extract::content::Content::decode(content).map_err(|e| {
-            PdfError::TextLayer(format!(
-                "page {}: content cannot be parsed: {e}",
-                self.page.number
-            ))
-        })?;
+        self.charge(ops.len() as u64)?;
         let mut gs = State {
             ctm: base,
             font: None,
@@ -454,12 +779,17 @@ impl Interpreter<'_> {
             rise: 0.0,
         };
         let mut stack: Vec<State> = Vec::new();
+        // Saves beyond the nesting limit, not kept; their restores
+        // restore nothing.
+        let mut unsaved = 0usize;
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
-        for op in &ops.operations {
+        for op in ops {
             let a: Vec<f64> = op.operands.iter().filter_map(num).collect();
             match op.operator.as_str() {
-                "q" => stack.push(gs.clone()),
+                "q" if stack.len() < self.budget.limits.max_nesting => stack.push(gs.clone()),
+                "q" => unsaved += 1,
+                "Q" if unsaved > 0 => unsaved -= 1,
                 "Q" => {
                     if let Some(s) = stack.pop() {
                         gs = s;
@@ -601,7 +931,12 @@ impl Interpreter<'_> {
         let Some(font_id) = gs.font else {
             return Ok(());
         };
-        let font = &self.fonts[&font_id];
+        let Some(font) = self.fonts.get(&font_id) else {
+            return Ok(());
+        };
+        if let Some(fault) = &font.fault {
+            return Err(fault.clone());
+        }
         if let Some(cmap) = &font.unsupported {
             return Err(PdfError::TextLayer(format!(
                 "page {}: font {} uses the CMap {cmap}, which is not decoded yet",
@@ -620,6 +955,12 @@ impl Interpreter<'_> {
             match item {
                 Object::String(bytes, _) => {
                     for (code, text, w) in font.decode(bytes) {
+                        if self.page.glyphs.len() >= self.budget.limits.max_page_glyphs {
+                            return Err(PdfError::PageGlyphs {
+                                page: self.page.number,
+                                limit: self.budget.limits.max_page_glyphs,
+                            });
+                        }
                         let trm = mul(
                             &[gs.size * gs.scale, 0.0, 0.0, gs.size, 0.0, gs.rise],
                             &mul(tm, &gs.ctm),
@@ -665,7 +1006,7 @@ impl Interpreter<'_> {
         key: &[u8],
         ctm: &Matrix,
     ) -> Result<(), PdfError> {
-        if self.depth > 8 {
+        if self.depth > self.budget.limits.max_form_depth {
             return Ok(());
         }
         let Some(id) = resources
@@ -695,23 +1036,26 @@ impl Interpreter<'_> {
             .and_then(|m| m.as_array().ok())
             .map(|m| m.iter().filter_map(num).collect())
             .unwrap_or_default();
-        let m = if matrix.len() == 6 {
-            [
-                matrix[0], matrix[1], matrix[2], matrix[3], matrix[4], matrix[5],
-            ]
-        } else {
-            IDENTITY
+        let m = match matrix[..] {
+            [a, b, c, d, e, f] => [a, b, c, d, e, f],
+            _ => IDENTITY,
         };
-        let content = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
+        let ops = match self.forms.get(&id) {
+            Some(ops) => Rc::clone(ops),
+            None => {
+                let content = self.budget.stream(id, stream, self.page.number)?;
+                let ops = Rc::new(self.parse(&content)?);
+                self.forms.insert(id, Rc::clone(&ops));
+                ops
+            }
+        };
         let own = stream
             .dict
             .get_deref(b"Resources", self.doc)
             .ok()
             .and_then(|r| r.as_dict().ok());
         self.depth += 1;
-        let result = self.run(&content, own.or(resources), mul(&m, ctm));
+        let result = self.run(&ops, own.or(resources), mul(&m, ctm));
         self.depth -= 1;
         result
     }
@@ -730,11 +1074,57 @@ fn page_turn(rotate: f64, (w, h): (f64, f64)) -> (Matrix, (f64, f64)) {
     }
 }
 
-/// The glyphs and painted rectangles of every page, interpreted here.
-pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
+/// A page's resources, its own or the nearest ancestor's in the page
+/// tree, and the node its `/Parent` chain loops back to, if it does.
+fn page_resources(doc: &Document, page: ObjectId) -> (Option<&Dictionary>, Option<u32>) {
+    let mut seen = HashSet::from([page]);
+    let mut node = doc.get_dictionary(page).ok();
+    let mut resources = None;
+    while let Some(dict) = node {
+        if resources.is_none() {
+            resources = dict
+                .get_deref(b"Resources", doc)
+                .ok()
+                .and_then(|r| r.as_dict().ok());
+        }
+        let Ok(parent) = dict.get(b"Parent").and_then(Object::as_reference) else {
+            break;
+        };
+        if !seen.insert(parent) {
+            return (resources, Some(parent.0));
+        }
+        node = doc.get_dictionary(parent).ok();
+    }
+    (resources, None)
+}
+
+/// What reading the pages gave.
+pub(crate) struct Reading {
+    /// Every page, those that could not be read without glyphs or shapes.
+    pub pages: Vec<PageText>,
+    /// Why each page that could not be read was not, in page order.
+    pub unread: Vec<PdfError>,
+    /// Defects of the file read past, in words.
+    pub notes: Vec<String>,
+}
+
+/// The glyphs and painted rectangles of every page, interpreted here. An
+/// error of one page (a budget spent, a stream that cannot be decoded)
+/// leaves that page out; any other fails the document.
+pub(crate) fn pages(
+    doc: &Document,
+    page_ids: &[ObjectId],
+    limits: &PdfLimits,
+) -> Result<Reading, PdfError> {
     let mut fonts: HashMap<ObjectId, Font> = HashMap::new();
-    let mut out = Vec::new();
-    for (number, id) in doc.get_pages() {
+    let mut budget = Budget::new(limits);
+    let mut reading = Reading {
+        pages: Vec::new(),
+        unread: Vec::new(),
+        notes: Vec::new(),
+    };
+    for (k, &id) in page_ids.iter().enumerate() {
+        let number = u32::try_from(k + 1).unwrap_or(u32::MAX);
         let page_dict = doc
             .get_object(id)
             .and_then(|o| o.as_dict())
@@ -750,26 +1140,24 @@ pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
             .ok()
             .and_then(num)
             .unwrap_or(0.0);
-        let (origin, media) = if media.len() == 4 {
-            (
-                (media[0].min(media[2]), media[1].min(media[3])),
-                ((media[2] - media[0]).abs(), (media[3] - media[1]).abs()),
-            )
-        } else {
-            ((0.0, 0.0), (595.0, 842.0))
+        let (origin, media) = match media[..] {
+            [x0, y0, x1, y1] => ((x0.min(x1), y0.min(y1)), ((x1 - x0).abs(), (y1 - y0).abs())),
+            _ => ((0.0, 0.0), (595.0, 842.0)),
         };
         let (turn, size) = page_turn(rotate, media);
         let base = mul(&[1.0, 0.0, 0.0, 1.0, -origin.0, -origin.1], &turn);
-        let content = doc.get_page_content(id).unwrap_or_default();
-        let (own, inherited) = doc.get_page_resources(id).unwrap_or((None, Vec::new()));
-        let resources = own.or_else(|| {
-            inherited
-                .iter()
-                .find_map(|rid| doc.get_object(*rid).ok().and_then(|o| o.as_dict().ok()))
-        });
+        let (resources, parent_loop) = page_resources(doc, id);
+        if let Some(object) = parent_loop {
+            reading.notes.push(format!(
+                "page {number}: its /Parent chain loops back to object {object}; the loop was not followed"
+            ));
+        }
         let mut it = Interpreter {
             doc,
             fonts: &mut fonts,
+            budget: &mut budget,
+            operators: 0,
+            forms: HashMap::new(),
             page: PageText {
                 number,
                 size,
@@ -784,10 +1172,51 @@ pub(crate) fn pages(doc: &Document) -> Result<Vec<PageText>, PdfError> {
             outlines: Vec::new(),
             depth: 0,
         };
-        it.run(&content, resources, base)?;
-        out.push(it.page);
+        match it.page_content(id).and_then(|content| {
+            let ops = it.parse(&content)?;
+            drop(content);
+            it.run(&ops, resources, base)
+        }) {
+            Ok(()) => reading.pages.push(it.page),
+            Err(e) if e.page_only() => {
+                reading.unread.push(e);
+                reading.pages.push(PageText {
+                    number,
+                    size,
+                    glyphs: Vec::new(),
+                    rects: Vec::new(),
+                    rules: Vec::new(),
+                });
+            }
+            Err(e) => return Err(e),
+        }
     }
-    Ok(out)
+    Ok(reading)
+}
+
+impl Interpreter<'_, '_> {
+    /// The page's content streams decoded and joined, within the bytes one
+    /// page's content may inflate to.
+    fn page_content(&mut self, page: ObjectId) -> Result<Vec<u8>, PdfError> {
+        let limit = self.budget.limits.max_content_bytes;
+        let number = self.page.number;
+        let mut content = Vec::new();
+        for id in self.doc.get_page_contents(page) {
+            let Ok(stream) = self.doc.get_object(id).and_then(Object::as_stream) else {
+                continue;
+            };
+            let left = limit.saturating_sub(content.len() as u64);
+            let data = self
+                .budget
+                .decode(id, stream, number, left, |_| PdfError::Bomb {
+                    page: number,
+                    limit,
+                })?;
+            content.extend_from_slice(&data);
+            content.push(b'\n');
+        }
+        Ok(content)
+    }
 }
 
 #[cfg(test)]
@@ -797,7 +1226,7 @@ mod tests {
     #[test]
     fn to_unicode_chars_and_ranges() {
         let cmap = b"beginbfchar <0003> <0020> <0010> <9879> endbfchar beginbfrange <0020> <0022> <0041> <0030> <0031> [<4E00> <4E01>] endbfrange";
-        let m = parse_to_unicode(cmap);
+        let m = parse_to_unicode(cmap, 1000);
         assert_eq!(m[&3], " ");
         assert_eq!(m[&0x10], "项");
         assert_eq!(m[&0x21], "B");

@@ -7,6 +7,7 @@ mod content;
 mod pdf;
 mod repair;
 mod ruling;
+mod scan;
 
 pub use jixiao_model::{CellBox, Rect, RowGeometry};
 pub use pdf::{

@@ -9,16 +9,43 @@
 //! defect in a parser costs that file and never the process.
 
 use jixiao_model::{Cell, CellBox, Rect, Row, RowGeometry};
-use pdf_extract::Document;
-use std::io::Read;
+use pdf_extract::{Document, Object, ObjectId};
+use std::collections::HashSet;
 
-/// Bounds that keep a hostile or broken PDF from exhausting the machine.
+/// Bounds that keep a hostile or broken PDF from exhausting the machine:
+/// every budget the reader keeps is here, and `Default` gives values far
+/// above what any published form needs.
 #[derive(Debug, Clone, Copy)]
 pub struct PdfLimits {
     /// Most pages a document may have (or claim to have).
     pub max_pages: usize,
-    /// Most bytes one page's content may inflate to.
+    /// Most bytes one page's content streams together, or any one other
+    /// stream (a form XObject, a ToUnicode CMap, an object stream), may
+    /// inflate to.
     pub max_content_bytes: u64,
+    /// Most bytes all the streams of a document together may inflate to.
+    pub max_document_bytes: u64,
+    /// Most objects a lost cross-reference table is rebuilt from.
+    pub max_objects: usize,
+    /// Most content operators one page may run, those of the form
+    /// XObjects it draws included, counted at each time a form is drawn.
+    pub max_page_operators: u64,
+    /// Most content operators a whole document may run, counted as for
+    /// a page.
+    pub max_document_operators: u64,
+    /// Most glyphs one page may show.
+    pub max_page_glyphs: usize,
+    /// Most levels arrays and dictionaries may nest in an object (lopdf,
+    /// the parser, gives up beyond 100), and most graphics states a
+    /// content stream may save with `q` at once (further saves are not
+    /// kept).
+    pub max_nesting: usize,
+    /// Most levels form XObjects may be drawn inside one another (deeper
+    /// ones are not drawn).
+    pub max_form_depth: usize,
+    /// Most entries a font's ToUnicode map or widths may be given, ranges
+    /// counted by the codes they cover.
+    pub max_font_entries: usize,
 }
 
 impl Default for PdfLimits {
@@ -26,6 +53,14 @@ impl Default for PdfLimits {
         PdfLimits {
             max_pages: 5_000,
             max_content_bytes: 64 * 1024 * 1024,
+            max_document_bytes: 512 * 1024 * 1024,
+            max_objects: 2_000_000,
+            max_page_operators: 500_000,
+            max_document_operators: 5_000_000,
+            max_page_glyphs: 200_000,
+            max_nesting: 100,
+            max_form_depth: 8,
+            max_font_entries: 1 << 20,
         }
     }
 }
@@ -98,6 +133,101 @@ pub enum PdfError {
     /// Pages with no text at all: a scan.
     #[error("no text layer on any of its {0} pages (a scan?); OCR is not supported")]
     NoText(usize),
+    /// The page tree leads back to a node it came from, and no page is
+    /// reached otherwise.
+    #[error("page tree loops back to object {object}; no page can be reached")]
+    PageTreeLoop {
+        /// The node the loop leads back to.
+        object: u32,
+    },
+    /// A stream's data cannot be decoded by its filter.
+    #[error("page {page}: stream of object {object} cannot be decoded ({filter}: {why})")]
+    Undecodable {
+        /// The page being read.
+        page: u32,
+        /// The stream's object number.
+        object: u32,
+        /// The filter that failed.
+        filter: String,
+        /// What the decoder said.
+        why: String,
+    },
+    /// A stream other than a page's content inflates beyond the limit.
+    #[error("page {page}: stream of object {object} inflates beyond {limit} bytes (a decompression bomb?)")]
+    StreamBomb {
+        /// The page being read.
+        page: u32,
+        /// The stream's object number.
+        object: u32,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The streams of the document together inflate beyond the limit.
+    #[error("page {page}: its streams and the document's before it inflate beyond {limit} bytes together")]
+    DocumentBomb {
+        /// The page being read when the limit was reached.
+        page: u32,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A page runs more content operators than the budget per page.
+    #[error("page {page}: more than {limit} content operators (the budget per page, form XObjects counted each time they are drawn)")]
+    PageOperators {
+        /// The page.
+        page: u32,
+        /// The budget.
+        limit: u64,
+    },
+    /// The document runs more content operators than the budget per
+    /// document.
+    #[error("page {page}: the document's budget of {limit} content operators (form XObjects counted each time they are drawn) is spent")]
+    DocumentOperators {
+        /// The page it was spent on.
+        page: u32,
+        /// The budget.
+        limit: u64,
+    },
+    /// A page shows more glyphs than the budget per page.
+    #[error("page {page}: more than {limit} glyphs")]
+    PageGlyphs {
+        /// The page.
+        page: u32,
+        /// The budget.
+        limit: usize,
+    },
+    /// Arrays or dictionaries nested deeper than the limit.
+    #[error("object {object}: arrays or dictionaries nested deeper than {limit} levels")]
+    TooDeep {
+        /// The object number.
+        object: u32,
+        /// The limit in levels.
+        limit: usize,
+    },
+    /// Rebuilding a lost cross-reference table found too many objects.
+    #[error(
+        "its cross-reference table is lost, and rebuilding it found more than {limit} objects"
+    )]
+    TooManyObjects {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl PdfError {
+    /// Whether the error is one page's (the other pages can still be
+    /// read), not the whole document's.
+    pub fn page_only(&self) -> bool {
+        matches!(
+            self,
+            PdfError::Bomb { .. }
+                | PdfError::Undecodable { .. }
+                | PdfError::StreamBomb { .. }
+                | PdfError::DocumentBomb { .. }
+                | PdfError::PageOperators { .. }
+                | PdfError::DocumentOperators { .. }
+                | PdfError::PageGlyphs { .. }
+        )
+    }
 }
 
 /// A row being built: its top, and its cells (column, text, box).
@@ -174,12 +304,20 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         // Text outside every cell: one row per baseline, split into
         // columns where the lines line up as a borderless table.
         let lines = free_lines(page, &used);
-        let spans: Vec<Vec<Span>> = lines.iter().map(|l| spans_of(page, l)).collect();
+        // A line of blank glyphs has no span, and makes no row.
+        let spans: Vec<Vec<Span>> = lines
+            .iter()
+            .map(|l| spans_of(page, l))
+            .filter(|spans| !spans.is_empty())
+            .collect();
         let bounds = alignment_columns(&spans);
         for line in &spans {
-            let inside = bounds.as_ref().is_some_and(|(_, top, bottom)| {
-                line[0].top <= top + 0.5 && line[0].top >= bottom - 0.5
-            });
+            let Some(line_top) = line.first().map(|s| s.top) else {
+                continue;
+            };
+            let inside = bounds
+                .as_ref()
+                .is_some_and(|(_, top, bottom)| line_top <= top + 0.5 && line_top >= bottom - 0.5);
             let mut cells: Vec<(usize, String, Rect)> = Vec::new();
             for span in line {
                 let column = match (&bounds, inside) {
@@ -200,7 +338,7 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
                 }
             }
             if !cells.is_empty() {
-                items.push((line[0].top, cells));
+                items.push((line_top, cells));
             }
         }
         items.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -415,7 +553,8 @@ fn alignment_columns(lines: &[Vec<Span>]) -> Option<(Vec<f64>, f64, f64)> {
         .collect();
     let mut widths: Vec<f64> = spans.iter().map(|s| s.1 - s.0).collect();
     widths.sort_by(f64::total_cmp);
-    let wide = (3.0 * widths[widths.len() / 2]).max(60.0);
+    let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
+    let wide = (3.0 * median).max(60.0);
     let (narrow, broad): (Vec<Extent>, Vec<Extent>) = spans.iter().partition(|s| s.1 - s.0 <= wide);
     let apart = group_columns(&table, &merge_ranges(narrow.clone()));
     let within: Vec<(f64, f64)> = broad
@@ -443,18 +582,32 @@ fn alignment_columns(lines: &[Vec<Span>]) -> Option<(Vec<f64>, f64, f64)> {
 pub struct PdfText {
     /// The glyphs of every page.
     pub pages: Vec<PageText>,
-    /// Repairs made to the file's structure, said in words.
+    /// Repairs made to the file's structure, and the pages left out,
+    /// said in words.
     pub repairs: Vec<String>,
+    /// Why each page left out was (its number is in the error).
+    pub unread: Vec<PdfError>,
 }
 
 /// Loads the document, rebuilding a lost cross-reference table from the
 /// objects when it can; the repair, if any, is said in the second value.
-fn load(bytes: &[u8]) -> Result<(Document, Option<String>), PdfError> {
+fn load(bytes: &[u8], limits: &PdfLimits) -> Result<(Document, Option<String>), PdfError> {
     let error = match Document::load_mem(bytes) {
         Ok(doc) => return Ok((doc, None)),
         Err(e) => e.to_string(),
     };
-    let Some(rebuilt) = crate::repair::rebuild_xref(bytes) else {
+    let rebuilt = crate::repair::rebuild_xref(
+        bytes,
+        limits.max_objects,
+        limits.max_content_bytes,
+        limits.max_document_bytes,
+    )
+    .map_err(
+        |crate::repair::Refused::TooManyObjects| PdfError::TooManyObjects {
+            limit: limits.max_objects,
+        },
+    )?;
+    let Some(rebuilt) = rebuilt else {
         return Err(PdfError::Damaged(format!(
             "{error}; no catalog object found to rebuild it from"
         )));
@@ -490,14 +643,12 @@ pub fn has_pdf_header(bytes: &[u8]) -> bool {
         .any(|w| w == b"%PDF-")
 }
 
-fn open(bytes: &[u8], password: Option<&str>) -> Result<(Document, Option<String>), PdfError> {
-    if bytes.is_empty() {
-        return Err(PdfError::Empty);
-    }
-    if !has_pdf_header(bytes) {
-        return Err(PdfError::NotPdf);
-    }
-    let (doc, repair) = load(bytes)?;
+fn open(
+    bytes: &[u8],
+    password: Option<&str>,
+    limits: &PdfLimits,
+) -> Result<(Document, Option<String>), PdfError> {
+    let (doc, repair) = load(bytes, limits)?;
     if !doc.is_encrypted() {
         return Ok((doc, repair));
     }
@@ -538,38 +689,46 @@ fn claimed_pages(doc: &Document) -> Option<u64> {
     u64::try_from(count).ok()
 }
 
-/// Inflates each content stream of each page up to the limit.
-fn check_content_sizes(doc: &Document, limits: PdfLimits) -> Result<(), PdfError> {
-    for (number, id) in doc.get_pages() {
-        let mut total = 0u64;
-        for content in doc.get_page_contents(id) {
-            let Ok(stream) = doc.get_object(content).and_then(|o| o.as_stream()) else {
-                continue;
-            };
-            let flate = stream
-                .dict
-                .get(b"Filter")
-                .ok()
-                .and_then(|f| f.as_name().ok().map(|n| n == b"FlateDecode"))
-                .unwrap_or(false);
-            let size = if flate {
-                let mut sink = std::io::sink();
-                let decoder = flate2::read::ZlibDecoder::new(&stream.content[..]);
-                std::io::copy(&mut decoder.take(limits.max_content_bytes + 1), &mut sink)
-                    .unwrap_or(0)
-            } else {
-                stream.content.len() as u64
-            };
-            total += size;
-            if total > limits.max_content_bytes {
-                return Err(PdfError::Bomb {
-                    page: number,
-                    limit: limits.max_content_bytes,
-                });
+/// The pages in order, walking the page tree as lopdf does, but never
+/// into a node of it a second time; and the first node that a loop leads
+/// back to, if one does.
+fn page_tree(doc: &Document) -> (Vec<ObjectId>, Option<u32>) {
+    let Some(root) = doc
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .ok()
+    else {
+        return (Vec::new(), None);
+    };
+    let kids = |id: ObjectId| -> &[Object] {
+        doc.get_dictionary(id)
+            .and_then(|node| node.get_deref(b"Kids", doc))
+            .and_then(Object::as_array)
+            .map_or(&[], |k| k.as_slice())
+    };
+    let mut pages = Vec::new();
+    let mut looped = None;
+    let mut walked = HashSet::from([root]);
+    let mut stack = vec![kids(root).iter()];
+    while let Some(level) = stack.last_mut() {
+        let Some(kid) = level.next() else {
+            stack.pop();
+            continue;
+        };
+        let Ok(id) = kid.as_reference() else {
+            continue;
+        };
+        match doc.get_dictionary(id).and_then(|d| d.get_type()) {
+            Ok(b"Page") => pages.push(id),
+            Ok(b"Pages") if walked.insert(id) => stack.push(kids(id).iter()),
+            Ok(b"Pages") => {
+                looped.get_or_insert(id.0);
             }
+            _ => {}
         }
     }
-    Ok(())
+    (pages, looped)
 }
 
 /// Opens a PDF and collects the glyphs of every page.
@@ -582,50 +741,95 @@ pub fn read_pdf_text(
 }
 
 /// Opens a PDF and collects the glyphs of every page, saying what had to
-/// be repaired to read it.
+/// be repaired to read it. A page that cannot be read alone (a budget of
+/// `limits` spent on it, a stream that cannot be decoded) is left out and
+/// said among the repairs; when no page can be read, the first such cause
+/// is the error. No input makes it panic; a defect that would is caught
+/// and said as an error.
 pub fn read_pdf(
     bytes: &[u8],
     password: Option<&str>,
     limits: PdfLimits,
 ) -> Result<PdfText, PdfError> {
-    let (doc, repair) = open(bytes, password)?;
-    let pages = doc.get_pages().len() as u64;
-    let claimed = claimed_pages(&doc).unwrap_or(pages).max(pages);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read(bytes, password, &limits)
+    }));
+    result.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        Err(PdfError::TextLayer(format!(
+            "the reader failed on it (a defect of the reader, not of the file alone): {why}"
+        )))
+    })
+}
+
+fn read(bytes: &[u8], password: Option<&str>, limits: &PdfLimits) -> Result<PdfText, PdfError> {
+    if bytes.is_empty() {
+        return Err(PdfError::Empty);
+    }
+    if !has_pdf_header(bytes) {
+        return Err(PdfError::NotPdf);
+    }
+    if let Some(object) = crate::scan::too_deep(bytes, limits.max_nesting) {
+        return Err(PdfError::TooDeep {
+            object,
+            limit: limits.max_nesting,
+        });
+    }
+    let mut repairs = Vec::new();
+    let mended = crate::scan::mend_lengths(bytes);
+    let bytes = match &mended {
+        Some((mended, notes)) => {
+            repairs.extend(notes.iter().cloned());
+            mended.as_slice()
+        }
+        None => bytes,
+    };
+    let (doc, rebuilt) = open(bytes, password, limits)?;
+    repairs.extend(rebuilt.iter().cloned());
+    let (page_ids, looped) = page_tree(&doc);
+    let claimed = claimed_pages(&doc)
+        .unwrap_or(page_ids.len() as u64)
+        .max(page_ids.len() as u64);
     if claimed > limits.max_pages as u64 {
         return Err(PdfError::TooManyPages {
             claimed,
             limit: limits.max_pages,
         });
     }
-    check_content_sizes(&doc, limits)?;
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::content::pages(&doc)));
-    let pages = match result {
-        Ok(Ok(pages)) => pages,
-        Ok(Err(e)) => return Err(e),
-        Err(panic) => {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "pdf-extract panicked".into());
-            return Err(PdfError::TextLayer(why));
+    if let Some(object) = looped {
+        if page_ids.is_empty() {
+            return Err(PdfError::PageTreeLoop { object });
         }
-    };
+        repairs.push(format!(
+            "page tree loops back to object {object}; the loop was not followed"
+        ));
+    }
+    let reading = crate::content::pages(&doc, &page_ids, limits)?;
+    repairs.extend(reading.notes);
+    let pages = reading.pages;
     if pages
         .iter()
         .all(|p| p.glyphs.iter().all(|g| g.text.trim().is_empty()))
     {
+        if let Some(first) = reading.unread.into_iter().next() {
+            return Err(first);
+        }
         // A rebuilt file whose pages lost their content is truncated, not
         // a scan.
-        return Err(match repair {
+        return Err(match rebuilt {
             Some(said) => PdfError::Damaged(format!("{said}; no page text survived")),
             None => PdfError::NoText(pages.len()),
         });
     }
+    repairs.extend(reading.unread.iter().map(|e| format!("left out: {e}")));
     Ok(PdfText {
         pages,
-        repairs: repair.into_iter().collect(),
+        repairs,
+        unread: reading.unread,
     })
 }
 
