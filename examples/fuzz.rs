@@ -40,7 +40,10 @@ fn args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let number = |v: &str| v.parse::<u64>().map_err(|_| format!("{flag}: `{v}` is no number"));
+        let number = |v: &str| {
+            v.parse::<u64>()
+                .map_err(|_| format!("{flag}: `{v}` is no number"))
+        };
         match flag.as_str() {
             "--execs" => a.execs = number(&value)? as usize,
             "--seed" => a.seed = number(&value)?,
@@ -66,7 +69,11 @@ fn main() {
     mutate::install_hook();
     let seeds: Vec<_> = mutate::seeds()
         .into_iter()
-        .filter(|(name, _)| args.only.as_ref().is_none_or(|ext| name.ends_with(ext.as_str())))
+        .filter(|(name, _)| {
+            args.only
+                .as_ref()
+                .is_none_or(|ext| name.ends_with(ext.as_str()))
+        })
         .collect();
     if seeds.is_empty() {
         eprintln!("fuzz: no seed files (run from the repository root)");
@@ -97,14 +104,19 @@ fn main() {
                         findings.fetch_add(1, Ordering::Relaxed);
                         let ext = if name.ends_with(".pdf") { "pdf" } else { "txt" };
                         let n = done.load(Ordering::Relaxed);
-                        let path = args.found.join(format!("found-{}-{t}-{n}.{ext}", args.seed));
+                        let path = args
+                            .found
+                            .join(format!("found-{}-{t}-{n}.{ext}", args.seed));
                         let _ = std::fs::write(&path, &input);
                         println!("{}: {what} (from {name})", path.display());
                     }
                     let n = done.load(Ordering::Relaxed);
                     if t == 0 && n % 20_000 < args.threads {
                         let rate = n as f64 / started.elapsed().as_secs_f64();
-                        eprint!("\r{n} execs, {rate:.0}/s, {} found   ", findings.load(Ordering::Relaxed));
+                        eprint!(
+                            "\r{n} execs, {rate:.0}/s, {} found   ",
+                            findings.load(Ordering::Relaxed)
+                        );
                         let _ = std::io::stderr().flush();
                     }
                 }

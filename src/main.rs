@@ -79,6 +79,9 @@ enum Command {
         /// Refuse files larger than this (bytes, or with K, M or G: 512M, 2G).
         #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512M")]
         max_file_size: u64,
+        /// Refuse text files larger than this (bytes, or with K, M or G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "32M")]
+        max_text_size: u64,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -125,6 +128,9 @@ enum ArchiveCommand {
         /// Refuse files larger than this (bytes, or with K, M or G: 512M, 2G).
         #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512M")]
         max_file_size: u64,
+        /// Refuse text files larger than this (bytes, or with K, M or G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "32M")]
+        max_text_size: u64,
     },
     /// A project's declared budgets, executed amounts, rates, scores and findings per year.
     History {
@@ -419,6 +425,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             password,
             redact_contacts,
             max_file_size,
+            max_text_size,
         } => {
             let mut archive = match open_archive(&db.db) {
                 Ok(a) => a,
@@ -427,6 +434,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             let options = jixiao_extract::ReadOptions {
                 password,
                 max_file_bytes: Some(max_file_size),
+                max_text_bytes: Some(max_text_size),
                 ..jixiao_extract::ReadOptions::default()
             };
             let files = inputs(&paths);
@@ -577,6 +585,7 @@ fn main() -> ExitCode {
             bom,
             redact_contacts,
             max_file_size,
+            max_text_size,
         } => check(
             &paths,
             Output {
@@ -590,6 +599,7 @@ fn main() -> ExitCode {
             jixiao_extract::ReadOptions {
                 password,
                 max_file_bytes: Some(max_file_size),
+                max_text_bytes: Some(max_text_size),
                 ..jixiao_extract::ReadOptions::default()
             },
             templates.as_deref(),

@@ -94,6 +94,16 @@ pub enum ReadError {
         /// Its offset.
         byte: usize,
     },
+    /// A text file larger than the reader's budget for text allows.
+    #[error("{path}: the text file is {size} bytes, over the limit of {limit} bytes per text file (--max-text-size)")]
+    TextTooLarge {
+        /// The file.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The file is larger than the reader's budget allows.
     #[error("{path}: the file is {size} bytes, over the limit of {limit} bytes per file (--max-file-size)")]
     TooLarge {
@@ -133,7 +143,14 @@ pub struct ReadOptions {
     pub templates: Option<std::sync::Arc<Templates>>,
     /// The largest file read, in bytes (`None`: [`MAX_FILE_BYTES`]).
     pub max_file_bytes: Option<u64>,
+    /// The largest text file read, in bytes (`None`: [`MAX_TEXT_BYTES`]).
+    pub max_text_bytes: Option<u64>,
 }
+
+/// The largest text file read by default: 32 MiB, a hundred times the
+/// largest disclosure's text (the budget keeps reading one under a second
+/// per core and its memory under 250 MB).
+pub const MAX_TEXT_BYTES: u64 = 32 << 20;
 
 /// The largest file read by default: 512 MiB, far above any disclosure
 /// (a scanned PDF of a thousand pages) and far below what exhausts memory.
@@ -200,6 +217,14 @@ pub fn read_bytes_with(
         doc.geometry = geometry;
         doc.repairs.extend(text.repairs);
         return Ok(doc);
+    }
+    let limit = options.max_text_bytes.unwrap_or(MAX_TEXT_BYTES);
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TextTooLarge {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            limit,
+        });
     }
     if let Some(byte) = memchr::memchr(0, bytes) {
         return Err(ReadError::Binary {
