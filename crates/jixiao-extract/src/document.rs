@@ -397,10 +397,17 @@ fn out_of_range(rows: &[Row]) -> Vec<Unmapped> {
     let mut out = Vec::new();
     for row in rows {
         for cell in &row.cells {
-            // Most cells hold too few digits to need a look.
-            let digits = cell.text.bytes().filter(u8::is_ascii_digit).count();
-            let wide = cell.text.chars().any(|c| ('０'..='９').contains(&c));
-            if (digits >= limit || wide) && has_out_of_range_figure(&cell.text) {
+            // Most cells hold too few digits to need a look (a full-width
+            // digit, U+FF10–FF19, is EF BC 90–99 in UTF-8).
+            let b = cell.text.as_bytes();
+            let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+            let wide = || {
+                memchr::memchr_iter(0xEF, b).any(|i| {
+                    b.get(i + 1) == Some(&0xBC)
+                        && b.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+                })
+            };
+            if (digits >= limit || wide()) && has_out_of_range_figure(&cell.text) {
                 out.push(Unmapped {
                     line: row.line,
                     column: cell.column,

@@ -13,7 +13,12 @@ use crate::model::*;
 use crate::number::{normalize_digits, num_at, read_measure, read_number, Num, NumberCell};
 use crate::rows::{Cell, Row};
 use regex::Regex;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+/// Maps and sets keyed by cells: hashed fast, no input controls the keys
+/// beyond their count.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::sync::OnceLock;
 
 /// A block's header row, with a second header row under it joined when
@@ -119,8 +124,8 @@ impl<'a> Reader<'a> {
         Reader {
             t,
             form,
-            taken: HashSet::new(),
-            why: HashMap::new(),
+            taken: HashSet::default(),
+            why: HashMap::default(),
         }
     }
 }

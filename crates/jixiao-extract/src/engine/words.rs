@@ -119,28 +119,32 @@ fn without_numbering(text: &str) -> &str {
 
 /// Runs `f` on the label key of `text`. A form's cells are matched many
 /// times over (each block's vocabularies, each row kind), so the keys of
-/// label-sized texts are kept for the thread, a bounded number of them.
+/// texts up to a page of characters are kept for the thread, within a
+/// bounded number of bytes.
 fn with_key<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     use std::cell::RefCell;
-    use std::collections::HashMap;
-    const MAX_TEXT: usize = 256;
-    const MAX_KEYS: usize = 8192;
+    type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+    const MAX_TEXT: usize = 4096;
+    // The bytes of text and keys kept, at most.
+    const MAX_BYTES: usize = 4 << 20;
     thread_local! {
-        static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+        static KEYS: RefCell<(HashMap<String, String>, usize)> = RefCell::new((HashMap::default(), 0));
     }
     if text.len() > MAX_TEXT {
         return f(&label_key(text));
     }
     KEYS.with(|keys| {
-        let mut keys = keys.borrow_mut();
+        let (keys, bytes) = &mut *keys.borrow_mut();
         if let Some(key) = keys.get(text) {
             return f(key);
         }
-        if keys.len() >= MAX_KEYS {
-            keys.clear();
-        }
         let key = label_key(text);
         let out = f(&key);
+        if *bytes + text.len() + key.len() > MAX_BYTES {
+            keys.clear();
+            *bytes = 0;
+        }
+        *bytes += text.len() + key.len();
         keys.insert(text.to_string(), key);
         out
     })
