@@ -129,6 +129,9 @@ fn is_unit_line(row: &Row) -> bool {
         })
 }
 
+/// The most rows a budget table's header prints (a tree of that depth).
+const MAX_HEADER_ROWS: usize = 6;
+
 /// Builds the header tree: each header cell spans from its column to the
 /// next cell of its row; its children are the cells of the next row inside.
 fn header_tree(header: &[&Row], width: usize) -> Vec<HeaderNode> {
@@ -237,7 +240,22 @@ pub(crate) fn read(kind: BudgetTableKind, rows: &[Row]) -> BudgetTable {
                         .all(|c| is_amount(&c.text) || is_placeholder(&c.text)))
         })
         .map_or(rows.len(), |p| i + p);
-    let header_rows: Vec<&Row> = rows[i..data_start].iter().collect();
+    // A header prints a few rows; rows further above the first row of
+    // amounts are no part of it (and a tree of thousands of levels would
+    // be no header anyone prints).
+    let header_start = data_start.saturating_sub(MAX_HEADER_ROWS).max(i);
+    for r in &rows[i..header_start] {
+        for c in &r.cells {
+            ledger.reject(
+                r.line,
+                c,
+                format!(
+                    "above the table's header rows (a header prints at most {MAX_HEADER_ROWS})"
+                ),
+            );
+        }
+    }
+    let header_rows: Vec<&Row> = rows[header_start..data_start].iter().collect();
     let width = rows
         .iter()
         .flat_map(|r| r.cells.iter().map(|c| c.column + 1))
