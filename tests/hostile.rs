@@ -149,3 +149,25 @@ fn a_huge_cell_is_read_in_bounded_time() {
     assert_eq!(form["indicators"][0]["weight"]["raw"], "10");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A damaged text layer (corpus/000) with a cell of 720,000 characters in
+/// an indicator row: its level fragments are matched in linear time.
+#[test]
+fn a_huge_cell_in_a_damaged_layer_is_read_in_bounded_time() {
+    let dir = std::env::temp_dir().join(format!("jixiao-hugedamaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string("corpus/000_c6e6c36143672e6e.txt").unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let at = (20..lines.len())
+        .find(|&i| {
+            lines[i].matches('\t').count() >= 5 && lines[i].contains(|c: char| c.is_ascii_digit())
+        })
+        .unwrap();
+    lines[at] = lines[at].replacen('\t', &format!("\t{}\t", "产出".repeat(360_000)), 1);
+    let path = dir.join("damaged.txt");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let (code, report, err) = check(&path);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(report["documents"][0]["forms"].as_array().unwrap().len() > 10);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -144,7 +144,15 @@ impl Levels {
             self.complete(level, word, done, current);
         } else if !may_grow(level, &buf) {
             let chars: Vec<char> = buf.chars().collect();
-            let keep_from = (1..=chars.len())
+            // Only a tail no longer than the longest name may grow into
+            // one: looking at no longer tails keeps a huge cell linear.
+            let longest = words(level)
+                .iter()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            let first = chars.len().saturating_sub(longest).max(1);
+            let keep_from = (first..=chars.len())
                 .find(|&k| may_grow(level, &chars[k..].iter().collect::<String>()))
                 .unwrap_or(chars.len());
             let dropped: String = chars[..keep_from].iter().collect();
