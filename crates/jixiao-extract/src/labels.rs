@@ -115,6 +115,11 @@ pub(crate) fn scan_labels(row: &Row, ledger: &mut Ledger) -> Vec<LabelValue> {
         let mut pos = 0;
         let mut found_inline = false;
         for m in inline_labels().find_iter(text) {
+            // The pattern matches only labels; a text it matches that
+            // names none (whitespace the pattern lets through) is text.
+            let Some(label) = label_of(&compact(m.as_str())) else {
+                continue;
+            };
             found_inline = true;
             let before = text[pos..m.start()].trim();
             if !before.is_empty() {
@@ -122,7 +127,6 @@ pub(crate) fn scan_labels(row: &Row, ledger: &mut Ledger) -> Vec<LabelValue> {
                     last.text.push_str(before);
                 }
             }
-            let label = label_of(&compact(m.as_str())).expect("inline label");
             let name = LABELS
                 .iter()
                 .find(|(_, k)| *k == label)
