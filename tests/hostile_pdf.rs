@@ -295,3 +295,20 @@ fn stream(dict: &str, data: &str) -> String {
         data.len()
     )
 }
+
+#[test]
+fn a_page_the_tree_lists_many_times_is_read_once() {
+    // Found by the fuzzer: /Kids lists one page object 1,898 times, which
+    // read every time took over 20 s.
+    let pdf = read("fuzz_repeated_kids.pdf").unwrap();
+    assert!(
+        pdf.repairs
+            .iter()
+            .any(|r| r.contains("lists pages more than once")
+                && r.contains("each page is read once")),
+        "{:?}",
+        pdf.repairs
+    );
+    let doc = check("fuzz_repeated_kids.pdf");
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc}");
+}

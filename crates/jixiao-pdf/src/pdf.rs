@@ -689,17 +689,27 @@ fn claimed_pages(doc: &Document) -> Option<u64> {
     u64::try_from(count).ok()
 }
 
+/// What walking the page tree found besides the pages.
+#[derive(Default)]
+struct TreeFaults {
+    /// The first node a loop leads back to.
+    looped: Option<u32>,
+    /// The first page object the tree lists more than once, and how many
+    /// listings of pages are repeats: a tree lists each page once, so
+    /// each is read once.
+    repeated: Option<(u32, usize)>,
+}
+
 /// The pages in order, walking the page tree as lopdf does, but never
-/// into a node of it a second time; and the first node that a loop leads
-/// back to, if one does.
-fn page_tree(doc: &Document) -> (Vec<ObjectId>, Option<u32>) {
+/// into a node of it a second time, and each page once.
+fn page_tree(doc: &Document) -> (Vec<ObjectId>, TreeFaults) {
     let Some(root) = doc
         .catalog()
         .and_then(|c| c.get(b"Pages"))
         .and_then(Object::as_reference)
         .ok()
     else {
-        return (Vec::new(), None);
+        return (Vec::new(), TreeFaults::default());
     };
     let kids = |id: ObjectId| -> &[Object] {
         doc.get_dictionary(id)
@@ -708,7 +718,8 @@ fn page_tree(doc: &Document) -> (Vec<ObjectId>, Option<u32>) {
             .map_or(&[], |k| k.as_slice())
     };
     let mut pages = Vec::new();
-    let mut looped = None;
+    let mut faults = TreeFaults::default();
+    let mut seen: HashSet<ObjectId> = HashSet::new();
     let mut walked = HashSet::from([root]);
     let mut stack = vec![kids(root).iter()];
     while let Some(level) = stack.last_mut() {
@@ -720,15 +731,19 @@ fn page_tree(doc: &Document) -> (Vec<ObjectId>, Option<u32>) {
             continue;
         };
         match doc.get_dictionary(id).and_then(|d| d.get_type()) {
-            Ok(b"Page") => pages.push(id),
+            Ok(b"Page") if seen.insert(id) => pages.push(id),
+            Ok(b"Page") => match &mut faults.repeated {
+                Some((_, times)) => *times += 1,
+                None => faults.repeated = Some((id.0, 1)),
+            },
             Ok(b"Pages") if walked.insert(id) => stack.push(kids(id).iter()),
             Ok(b"Pages") => {
-                looped.get_or_insert(id.0);
+                faults.looped.get_or_insert(id.0);
             }
             _ => {}
         }
     }
-    (pages, looped)
+    (pages, faults)
 }
 
 /// Opens a PDF and collects the glyphs of every page.
@@ -754,15 +769,10 @@ pub fn read_pdf(
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read(bytes, password, &limits)
     }));
-    result.unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
-        Err(PdfError::TextLayer(format!(
-            "the reader failed on it (a defect of the reader, not of the file alone): {why}"
-        )))
+    result.unwrap_or_else(|_| {
+        Err(PdfError::TextLayer(
+            "jixiao failed while reading it (an internal error, not a fault of the file alone); please report the file".into(),
+        ))
     })
 }
 
@@ -790,7 +800,13 @@ fn read(bytes: &[u8], password: Option<&str>, limits: &PdfLimits) -> Result<PdfT
     };
     let (doc, rebuilt) = open(bytes, password, limits)?;
     repairs.extend(rebuilt.iter().cloned());
-    let (page_ids, looped) = page_tree(&doc);
+    let (page_ids, faults) = page_tree(&doc);
+    if let Some((object, times)) = faults.repeated {
+        repairs.push(format!(
+            "page tree lists pages more than once ({times} repeated listings, the first of object {object}); each page is read once"
+        ));
+    }
+    let looped = faults.looped;
     let claimed = claimed_pages(&doc)
         .unwrap_or(page_ids.len() as u64)
         .max(page_ids.len() as u64);
