@@ -1,6 +1,9 @@
 //! End-to-end over the bundled corpus: the full JSON report of every file is
 //! snapshot-tested, and the invariants every report must hold are asserted.
 
+mod common;
+
+use common::strings;
 use jixiao_report::DocumentReport;
 use std::path::{Path, PathBuf};
 
@@ -145,16 +148,6 @@ fn badly_extracted_document_still_yields_its_forms() {
                 );
             }
         }
-    }
-}
-
-/// Every string in a JSON value.
-fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
     }
 }
 

@@ -33,15 +33,6 @@ fn check(path: &Path) -> (Option<i32>, serde_json::Value, String) {
     )
 }
 
-fn texts(v: &serde_json::Value, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| texts(x, out)),
-        serde_json::Value::Object(o) => o.values().for_each(|x| texts(x, out)),
-        _ => {}
-    }
-}
-
 fn hostile_texts() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir("fixtures/hostile")
         .unwrap()
@@ -60,7 +51,7 @@ fn every_hostile_text_gives_a_report_and_no_internal_error() {
         let (code, report, stderr) = check(&path);
         assert_eq!(code, Some(0), "{}: {stderr}", path.display());
         let mut all = Vec::new();
-        texts(&report, &mut all);
+        common::strings(&report, &mut all);
         assert!(
             !all.iter()
                 .any(|t| t.contains("jixiao failed") || t.contains("panicked")),

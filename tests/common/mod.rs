@@ -89,3 +89,13 @@ pub fn input_count() -> usize {
         .collect();
     contents.len()
 }
+
+/// Every string in a JSON value.
+pub fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}

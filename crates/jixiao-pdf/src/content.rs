@@ -400,21 +400,7 @@ fn count_operators(content: &[u8], stop: u64) -> u64 {
                     i += 1;
                 }
             }
-            b'(' => {
-                let mut depth = 0usize;
-                while i < content.len() {
-                    match content[i] {
-                        b'\\' => i += 1,
-                        b'(' => depth += 1,
-                        b')' => depth = depth.saturating_sub(1),
-                        _ => {}
-                    }
-                    i += 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-            }
+            b'(' => i = crate::scan::skip_literal(content, i),
             b'<' if content.get(i + 1) != Some(&b'<') => {
                 i += content[i..]
                     .iter()

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 /// Where a literal string that starts at `at` (on its `(`) ends: after its
 /// closing parenthesis, or at the end of the bytes.
-fn skip_literal(bytes: &[u8], at: usize) -> usize {
+pub(crate) fn skip_literal(bytes: &[u8], at: usize) -> usize {
     let mut depth = 0usize;
     let mut i = at;
     while i < bytes.len() {
