@@ -82,6 +82,9 @@ enum Command {
         /// Refuse text files larger than this (bytes, or with K, M or G).
         #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "32M")]
         max_text_size: u64,
+        /// Refuse PDFs of more pages than this.
+        #[arg(long, value_name = "N", default_value_t = jixiao_extract::PdfLimits::default().max_pages)]
+        max_pages: usize,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -131,6 +134,9 @@ enum ArchiveCommand {
         /// Refuse text files larger than this (bytes, or with K, M or G).
         #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "32M")]
         max_text_size: u64,
+        /// Refuse PDFs of more pages than this.
+        #[arg(long, value_name = "N", default_value_t = jixiao_extract::PdfLimits::default().max_pages)]
+        max_pages: usize,
     },
     /// A project's declared budgets, executed amounts, rates, scores and findings per year.
     History {
@@ -426,6 +432,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             redact_contacts,
             max_file_size,
             max_text_size,
+            max_pages,
         } => {
             let mut archive = match open_archive(&db.db) {
                 Ok(a) => a,
@@ -435,6 +442,10 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                 password,
                 max_file_bytes: Some(max_file_size),
                 max_text_bytes: Some(max_text_size),
+                limits: jixiao_extract::PdfLimits {
+                    max_pages,
+                    ..jixiao_extract::PdfLimits::default()
+                },
                 ..jixiao_extract::ReadOptions::default()
             };
             let files = inputs(&paths);
@@ -586,6 +597,7 @@ fn main() -> ExitCode {
             redact_contacts,
             max_file_size,
             max_text_size,
+            max_pages,
         } => check(
             &paths,
             Output {
@@ -600,6 +612,10 @@ fn main() -> ExitCode {
                 password,
                 max_file_bytes: Some(max_file_size),
                 max_text_bytes: Some(max_text_size),
+                limits: jixiao_extract::PdfLimits {
+                    max_pages,
+                    ..jixiao_extract::PdfLimits::default()
+                },
                 ..jixiao_extract::ReadOptions::default()
             },
             templates.as_deref(),

@@ -162,3 +162,15 @@ fn a_huge_cell_in_a_damaged_layer_is_read_in_bounded_time() {
     assert!(report["documents"][0]["forms"].as_array().unwrap().len() > 10);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The page budget is the user's to lower (or raise): `--max-pages`.
+#[test]
+fn the_page_limit_is_set_on_the_command_line() {
+    let out = common::jixiao()
+        .args(["check", "--max-pages", "1", "fixtures/pdf/000_forms.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("more than the limit of 1"), "{err}");
+}
