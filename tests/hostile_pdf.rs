@@ -278,6 +278,40 @@ fn a_page_ruled_with_tens_of_thousands_of_crossings_is_read_in_time() {
     );
 }
 
+#[test]
+fn a_corner_with_thousands_of_open_rules_on_both_sides_is_read_in_time() {
+    // A long vertical and a long horizontal meeting at the top left, each
+    // crossed by 20,000 stubs that close nothing: every pair of a stub
+    // below and one to the right was once looked at.
+    let n = 20_000;
+    let top = 10 + 2 * n;
+    let mut content = format!("10 10 m 10 {top} l S\n10 {top} m {top} {top} l S\n");
+    for k in 0..n {
+        let (y, x) = (10 + 2 * k, 12 + 2 * k);
+        content.push_str(&format!(
+            "10 {y} m 10.6 {y} l S\n{x} {top} m {x} {top}.6 l S\n"
+        ));
+    }
+    content.push_str("BT /F1 9 Tf 20 2 Td (Stubs) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {0} {0}] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", top + 20),
+        stream("", &content),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let file = file_of(&objects);
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let pdf = read_pdf(&file, None, PdfLimits::default());
+        let _ = send.send(pdf.map(|pdf| jixiao_extract::pdf_rows(&pdf.pages).0.len()));
+    });
+    let rows = receive
+        .recv_timeout(Duration::from_secs(10))
+        .expect("read within 10 s");
+    assert_eq!(rows, Ok(1));
+}
+
 /// A page ruled as a grid of `n` horizontal and `n` vertical lines, 2 pt
 /// apart, each drawn alone, with a word in one of its cells.
 fn grid(n: usize) -> Vec<u8> {

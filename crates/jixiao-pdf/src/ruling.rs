@@ -175,39 +175,48 @@ pub(crate) fn cells_from_rules(rules: &[Rect]) -> Vec<Rect> {
     // Crossings, as (x, y) on the snapped positions.
     let crossings = crossings(&horizontal, &vertical, usize::MAX).unwrap_or_default();
     let (horizontal, vertical) = (Lines::new(&horizontal), Lines::new(&vertical));
-    // Each vertical's crossings top down, each horizontal's left to right.
-    let mut columns: HashMap<u64, Vec<f64>> = HashMap::new();
+    // Each horizontal's crossings left to right.
     let mut rows: HashMap<u64, Vec<f64>> = HashMap::new();
     let mut is_crossing: HashSet<(u64, u64)> = HashSet::new();
     for &(x, y) in &crossings {
-        columns.entry(key(x)).or_default().push(y);
         rows.entry(key(y)).or_default().push(x);
         is_crossing.insert((key(x), key(y)));
     }
-    columns
+    rows.values_mut().for_each(|r| r.sort_by(f64::total_cmp));
+    // A crossing opens to the right when its horizontal reaches the next
+    // crossing on it; only such a crossing can be a cell's bottom left
+    // corner, so each vertical keeps these apart, top down.
+    let mut opening: HashMap<u64, Vec<f64>> = HashMap::new();
+    for &(x, y) in &crossings {
+        let row = rows.get(&key(y)).map_or(&[][..], Vec::as_slice);
+        if let Some(&x1) = row.get(row.partition_point(|&cx| cx <= x)) {
+            if horizontal.covered(y, x, x1) {
+                opening.entry(key(x)).or_default().push(y);
+            }
+        }
+    }
+    opening
         .values_mut()
         .for_each(|c| c.sort_by(|a, b| b.total_cmp(a)));
-    rows.values_mut().for_each(|r| r.sort_by(f64::total_cmp));
     let mut cells = Vec::new();
     for &(x, y) in &crossings {
-        // Crossings below on the same vertical, nearest first, and to the
-        // right on the same horizontal, nearest first.
-        let column = columns.get(&key(x)).map_or(&[][..], Vec::as_slice);
+        // Opening crossings below on the same vertical, nearest first (the
+        // vertical covers less the further down); for each,
+        // the crossings right of it on its horizontal, nearest first, for
+        // as long as both horizontals reach them (they reach less far the
+        // further right), that are on this horizontal too.
+        let column = opening.get(&key(x)).map_or(&[][..], Vec::as_slice);
         let below = &column[column.partition_point(|&cy| cy >= y)..];
-        let row = rows.get(&key(y)).map_or(&[][..], Vec::as_slice);
-        let right = &row[row.partition_point(|&cx| cx <= x)..];
         'found: for &bottom in below {
             if !vertical.covered(x, bottom, y) {
                 break;
             }
-            for &x1 in right {
-                if !horizontal.covered(y, x, x1) {
+            let row = rows.get(&key(bottom)).map_or(&[][..], Vec::as_slice);
+            for &x1 in &row[row.partition_point(|&cx| cx <= x)..] {
+                if !horizontal.covered(y, x, x1) || !horizontal.covered(bottom, x, x1) {
                     break;
                 }
-                if is_crossing.contains(&(key(x1), key(bottom)))
-                    && horizontal.covered(bottom, x, x1)
-                    && vertical.covered(x1, bottom, y)
-                {
+                if is_crossing.contains(&(key(x1), key(y))) && vertical.covered(x1, bottom, y) {
                     cells.push(Rect {
                         x0: x,
                         y0: bottom,
