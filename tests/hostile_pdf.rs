@@ -251,6 +251,89 @@ fn a_page_over_its_budget_is_left_out_and_the_others_are_read() {
         .any(|r| r.contains("page 2: more than 2000")));
 }
 
+#[test]
+fn a_page_ruled_with_tens_of_thousands_of_crossings_is_read_in_time() {
+    // 300 horizontal and 300 vertical lines 2 pt apart: 90,000 crossings
+    // and 89,401 cells, once minutes of work; then 800 of each, 640,000
+    // crossings, over the budget per page.
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let read = |n| read_pdf(&grid(n), None, PdfLimits::default());
+        let _ = send.send((read(300), read(800)));
+    });
+    let (small, large) = receive
+        .recv_timeout(Duration::from_secs(10))
+        .expect("read within 10 s");
+    let small = small.unwrap();
+    assert_eq!(text(&small), "Grid");
+    assert_eq!(small.pages[0].rules.len(), 600);
+    let (rows, _) = jixiao_extract::pdf_rows(&small.pages);
+    assert_eq!(rows.len(), 1, "only the cell with text makes a row");
+    assert_eq!(
+        large.unwrap_err(),
+        PdfError::PageCrossings {
+            page: 1,
+            limit: 500_000
+        }
+    );
+}
+
+#[test]
+fn a_corner_with_thousands_of_open_rules_on_both_sides_is_read_in_time() {
+    // A long vertical and a long horizontal meeting at the top left, each
+    // crossed by 20,000 stubs that close nothing: every pair of a stub
+    // below and one to the right was once looked at.
+    let n = 20_000;
+    let top = 10 + 2 * n;
+    let mut content = format!("10 10 m 10 {top} l S\n10 {top} m {top} {top} l S\n");
+    for k in 0..n {
+        let (y, x) = (10 + 2 * k, 12 + 2 * k);
+        content.push_str(&format!(
+            "10 {y} m 10.6 {y} l S\n{x} {top} m {x} {top}.6 l S\n"
+        ));
+    }
+    content.push_str("BT /F1 9 Tf 20 2 Td (Stubs) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {0} {0}] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", top + 20),
+        stream("", &content),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let file = file_of(&objects);
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let pdf = read_pdf(&file, None, PdfLimits::default());
+        let _ = send.send(pdf.map(|pdf| jixiao_extract::pdf_rows(&pdf.pages).0.len()));
+    });
+    let rows = receive
+        .recv_timeout(Duration::from_secs(10))
+        .expect("read within 10 s");
+    assert_eq!(rows, Ok(1));
+}
+
+/// A page ruled as a grid of `n` horizontal and `n` vertical lines, 2 pt
+/// apart, each drawn alone, with a word in one of its cells.
+fn grid(n: usize) -> Vec<u8> {
+    let far = 10 + 2 * (n - 1);
+    let mut content = String::new();
+    for k in 0..n {
+        let at = 10 + 2 * k;
+        content.push_str(&format!(
+            "10 {at} m {far} {at} l S\n{at} 10 m {at} {far} l S\n"
+        ));
+    }
+    content.push_str("BT /F1 1 Tf 10.5 10.5 Td (Grid) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {0} {0}] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", far + 10),
+        stream("", &content),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    file_of(&objects)
+}
+
 /// A PDF of two pages, the second drawing a form that draws itself.
 fn two_pages() -> Vec<u8> {
     let objects = [
@@ -266,6 +349,11 @@ fn two_pages() -> Vec<u8> {
             &format!("BT /F1 10 Tf 50 700 Td (a) Tj ET\n{}", "/Fm Do\n".repeat(10)),
         ),
     ];
+    file_of(&objects)
+}
+
+/// A PDF of the given objects, numbered from 1, the first the catalog.
+fn file_of(objects: &[String]) -> Vec<u8> {
     let mut file = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (k, object) in objects.iter().enumerate() {

@@ -1161,7 +1161,15 @@ pub(crate) fn pages(
         match it.page_content(id).and_then(|content| {
             let ops = it.parse(&content)?;
             drop(content);
-            it.run(&ops, resources, base)
+            it.run(&ops, resources, base)?;
+            let limit = it.budget.limits.max_page_crossings;
+            if crate::ruling::too_many_crossings(&it.page.rules, limit) {
+                return Err(PdfError::PageCrossings {
+                    page: number,
+                    limit,
+                });
+            }
+            Ok(())
         }) {
             Ok(()) => reading.pages.push(it.page),
             Err(e) if e.page_only() => {

@@ -10,7 +10,7 @@
 
 use jixiao_model::{Cell, CellBox, Rect, Row, RowGeometry};
 use pdf_extract::{Document, Object, ObjectId};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Bounds that keep a hostile or broken PDF from exhausting the machine:
 /// every budget the reader keeps is here, and `Default` gives values far
@@ -35,6 +35,10 @@ pub struct PdfLimits {
     pub max_document_operators: u64,
     /// Most glyphs one page may show.
     pub max_page_glyphs: usize,
+    /// Most places one page's horizontal and vertical rules may cross
+    /// (counted by pairs of rules, once the rules are joined where they
+    /// touch): each crossing may be a cell's corner.
+    pub max_page_crossings: usize,
     /// Most levels arrays and dictionaries may nest in an object (lopdf,
     /// the parser, gives up beyond 100), and most graphics states a
     /// content stream may save with `q` at once (further saves are not
@@ -58,6 +62,7 @@ impl Default for PdfLimits {
             max_page_operators: 500_000,
             max_document_operators: 5_000_000,
             max_page_glyphs: 200_000,
+            max_page_crossings: 500_000,
             max_nesting: 100,
             max_form_depth: 8,
             max_font_entries: 1 << 20,
@@ -195,6 +200,14 @@ pub enum PdfError {
         /// The budget.
         limit: usize,
     },
+    /// A page's rules cross more often than the budget per page.
+    #[error("page {page}: its rules cross more than {limit} times (the budget of rule crossings per page)")]
+    PageCrossings {
+        /// The page.
+        page: u32,
+        /// The budget.
+        limit: usize,
+    },
     /// Arrays or dictionaries nested deeper than the limit.
     #[error("object {object}: arrays or dictionaries nested deeper than {limit} levels")]
     TooDeep {
@@ -226,6 +239,7 @@ impl PdfError {
                 | PdfError::PageOperators { .. }
                 | PdfError::DocumentOperators { .. }
                 | PdfError::PageGlyphs { .. }
+                | PdfError::PageCrossings { .. }
         )
     }
 }
@@ -237,7 +251,16 @@ type Band = (f64, Vec<(usize, String, Rect)>);
 /// (a table drawn with lines, or with bars too thin to be cells), each
 /// once.
 fn cell_boxes(page: &PageText) -> Vec<Rect> {
+    // Boxes by their top left corner rounded down: a box within 1 pt of
+    // another on every side is in one of the 9 buckets around it. Corners
+    // of ruled cells are crossings, at least 1 pt apart, so few of them
+    // look into any one bucket.
+    let bucket = |r: &Rect| [r.x0, r.y1].map(|v| v.floor() as i64);
+    let mut index: HashMap<[i64; 2], Vec<usize>> = HashMap::new();
     let mut boxes = page.rects.clone();
+    for (k, r) in boxes.iter().enumerate() {
+        index.entry(bucket(r)).or_default().push(k);
+    }
     for cell in crate::ruling::cells_from_rules(&page.rules) {
         let same = |r: &Rect| {
             (r.x0 - cell.x0).abs() < 1.0
@@ -245,11 +268,43 @@ fn cell_boxes(page: &PageText) -> Vec<Rect> {
                 && (r.y0 - cell.y0).abs() < 1.0
                 && (r.y1 - cell.y1).abs() < 1.0
         };
-        if !boxes.iter().any(same) {
+        let at = bucket(&cell);
+        let near = (0..9).any(|n: i64| {
+            let mut probe = at;
+            let mut rest = n;
+            for p in &mut probe {
+                *p = p.saturating_add(rest % 3 - 1);
+                rest /= 3;
+            }
+            index
+                .get(&probe)
+                .is_some_and(|found| found.iter().any(|&k| same(&boxes[k])))
+        });
+        if !near {
+            index.entry(at).or_default().push(boxes.len());
             boxes.push(cell);
         }
     }
     boxes
+}
+
+/// The rank among `lefts` (sorted, NaN at the ends if anywhere) of the
+/// first left edge within 1 pt of `x`, or 0 when none is: a binary
+/// search among the numbers, as the distance from `x` rises with them.
+fn column_of(lefts: &[f64], x: f64) -> usize {
+    let start = lefts.partition_point(|l| l.is_nan() && l.is_sign_negative());
+    let end = lefts.len()
+        - lefts[start..]
+            .iter()
+            .rev()
+            .take_while(|l| l.is_nan())
+            .count();
+    let numbers = &lefts[start..end];
+    let first = numbers.partition_point(|&l| l - x <= -1.0);
+    match numbers.get(first) {
+        Some(&l) if (l - x).abs() < 1.0 => start + first,
+        _ => 0,
+    }
 }
 
 /// Rows of cells from the pages: every painted rectangle is a cell, and so
@@ -267,7 +322,7 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         let mut lefts: Vec<f64> = boxes.iter().map(|r| r.x0).collect();
         lefts.sort_by(f64::total_cmp);
         lefts.dedup_by(|a, b| (*a - *b).abs() < 1.0);
-        let column_of = |x: f64| lefts.iter().position(|l| (l - x).abs() < 1.0).unwrap_or(0);
+        let column_of = |x: f64| column_of(&lefts, x);
         // Bands: each distinct cell top, and each baseline outside cells.
         let mut used = vec![false; page.glyphs.len()];
         // Glyphs by baseline, so that a cell looks only at those in its band.
@@ -278,9 +333,19 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
         let mut tops: Vec<f64> = boxes.iter().map(|r| r.y1).collect();
         tops.sort_by(|a, b| b.total_cmp(a));
         tops.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+        // Boxes by top, so that a band looks only at those near its top.
+        let mut by_top: Vec<usize> = (0..boxes.len())
+            .filter(|&k| !boxes[k].y1.is_nan())
+            .collect();
+        by_top.sort_by(|&a, &b| boxes[a].y1.total_cmp(&boxes[b].y1));
         for top in tops {
             let mut cells: Vec<(usize, String, Rect)> = Vec::new();
-            for rect in boxes.iter().filter(|r| (r.y1 - top).abs() < 0.5) {
+            let mut columns: HashSet<usize> = HashSet::new();
+            let from = by_top.partition_point(|&k| boxes[k].y1 - top <= -0.5);
+            let to = by_top.partition_point(|&k| boxes[k].y1 - top < 0.5);
+            let mut near: Vec<usize> = by_top[from..to.max(from)].to_vec();
+            near.sort_unstable();
+            for rect in near.iter().map(|&k| &boxes[k]) {
                 let from = ys.partition_point(|&y| y < rect.y0 - 0.5);
                 let to = ys.partition_point(|&y| y <= rect.y1 + 0.5);
                 let inside: Vec<usize> = by_y[from..to]
@@ -290,10 +355,9 @@ pub fn pdf_rows(pages: &[PageText]) -> (Vec<Row>, Vec<RowGeometry>) {
                     .collect();
                 inside.iter().for_each(|&i| used[i] = true);
                 let text = cell_text(&page.glyphs, &inside, rect);
-                if !text.trim().is_empty()
-                    && !cells.iter().any(|(c, _, _)| *c == column_of(rect.x0))
-                {
-                    cells.push((column_of(rect.x0), text.trim().to_string(), *rect));
+                let column = column_of(rect.x0);
+                if !text.trim().is_empty() && columns.insert(column) {
+                    cells.push((column, text.trim().to_string(), *rect));
                 }
             }
             cells.sort_by_key(|(c, _, _)| *c);

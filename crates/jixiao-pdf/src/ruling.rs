@@ -5,6 +5,7 @@
 //! missing.
 
 use jixiao_model::Rect;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Rules closer than this (points) are one; a rule this near a crossing
 /// reaches it.
@@ -43,15 +44,100 @@ fn tidy(mut rules: Vec<Rule>) -> Vec<Rule> {
     out
 }
 
-/// Whether a rule at `at` covers the stretch from `a` to `b`.
-fn covered(rules: &[Rule], at: f64, a: f64, b: f64) -> bool {
-    rules
-        .iter()
-        .any(|r| r.at == at && r.from <= a + SNAP && r.to >= b - SNAP)
+/// A position as a key for exact lookups: equal positions (zero of either
+/// sign included) give equal keys.
+fn key(at: f64) -> u64 {
+    (at + 0.0).to_bits()
 }
 
-/// The cells ruled by the given horizontal and vertical rules.
-pub(crate) fn cells_from_rules(rules: &[Rect]) -> Vec<Rect> {
+/// Tidied rules by position, each position's in order along: joined
+/// rules on one position never overlap, so their ends rise with their
+/// starts.
+struct Lines(HashMap<u64, Vec<Rule>>);
+
+impl Lines {
+    fn new(rules: &[Rule]) -> Self {
+        let mut by_at: HashMap<u64, Vec<Rule>> = HashMap::new();
+        for r in rules {
+            by_at.entry(key(r.at)).or_default().push(*r);
+        }
+        Lines(by_at)
+    }
+
+    /// Whether a rule at `at` covers the stretch from `a` to `b`: the last
+    /// rule starting early enough reaches furthest.
+    fn covered(&self, at: f64, a: f64, b: f64) -> bool {
+        let Some(rules) = self.0.get(&key(at)) else {
+            return false;
+        };
+        let starting = rules.partition_point(|r| r.from <= a + SNAP);
+        starting > 0 && rules[starting - 1].to >= b - SNAP
+    }
+}
+
+/// Ordered key of a position for the sweep's set of verticals.
+fn order(at: f64) -> i64 {
+    let bits = (at + 0.0).to_bits() as i64;
+    if bits < 0 {
+        bits ^ i64::MAX
+    } else {
+        bits
+    }
+}
+
+/// Every place where a horizontal and a vertical rule meet (each within
+/// `SNAP` of the other's extent), as (x, y), top down and left to right,
+/// each once; `None` when more than `limit` pairs of rules meet. A sweep
+/// up the page keeps the verticals whose extent holds the current height
+/// ordered by position, so that each horizontal looks only at those within
+/// its own extent: the work grows with the rules and the crossings, not
+/// with their product.
+fn crossings(horizontal: &[Rule], vertical: &[Rule], limit: usize) -> Option<Vec<(f64, f64)>> {
+    let mut by_height: Vec<&Rule> = horizontal.iter().collect();
+    by_height.sort_by(|a, b| a.at.total_cmp(&b.at));
+    let mut entering: Vec<usize> = (0..vertical.len()).collect();
+    entering.sort_by(|&a, &b| (vertical[a].from - SNAP).total_cmp(&(vertical[b].from - SNAP)));
+    let mut leaving = entering.clone();
+    leaving.sort_by(|&a, &b| (vertical[a].to + SNAP).total_cmp(&(vertical[b].to + SNAP)));
+    let (mut entered, mut left) = (0, 0);
+    let mut open: BTreeSet<(i64, usize)> = BTreeSet::new();
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for h in by_height {
+        while let Some(&v) = entering.get(entered) {
+            if vertical[v].from - SNAP > h.at {
+                break;
+            }
+            open.insert((order(vertical[v].at), v));
+            entered += 1;
+        }
+        while let Some(&v) = leaving.get(left) {
+            if vertical[v].to + SNAP >= h.at {
+                break;
+            }
+            open.remove(&(order(vertical[v].at), v));
+            left += 1;
+        }
+        let (lo, hi) = (h.from - SNAP, h.to + SNAP);
+        if lo.is_nan() || hi.is_nan() || lo > hi {
+            continue;
+        }
+        for &(_, v) in open.range((order(lo), 0)..=(order(hi), usize::MAX)) {
+            let v = &vertical[v];
+            if v.at >= lo && v.at <= hi && h.at >= v.from - SNAP && h.at <= v.to + SNAP {
+                if out.len() == limit {
+                    return None;
+                }
+                out.push((v.at, h.at));
+            }
+        }
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.total_cmp(&b.0)));
+    out.dedup();
+    Some(out)
+}
+
+/// The horizontal and the vertical rules among the given, tidied.
+fn axes(rules: &[Rect]) -> (Vec<Rule>, Vec<Rule>) {
     let horizontal = tidy(
         rules
             .iter()
@@ -74,50 +160,63 @@ pub(crate) fn cells_from_rules(rules: &[Rect]) -> Vec<Rect> {
             })
             .collect(),
     );
+    (horizontal, vertical)
+}
+
+/// Whether more than `limit` pairs of the given rules cross.
+pub(crate) fn too_many_crossings(rules: &[Rect], limit: usize) -> bool {
+    let (horizontal, vertical) = axes(rules);
+    crossings(&horizontal, &vertical, limit).is_none()
+}
+
+/// The cells ruled by the given horizontal and vertical rules.
+pub(crate) fn cells_from_rules(rules: &[Rect]) -> Vec<Rect> {
+    let (horizontal, vertical) = axes(rules);
     // Crossings, as (x, y) on the snapped positions.
-    let mut crossings: Vec<(f64, f64)> = Vec::new();
-    for h in &horizontal {
-        for v in &vertical {
-            if v.at >= h.from - SNAP
-                && v.at <= h.to + SNAP
-                && h.at >= v.from - SNAP
-                && h.at <= v.to + SNAP
-            {
-                crossings.push((v.at, h.at));
+    let crossings = crossings(&horizontal, &vertical, usize::MAX).unwrap_or_default();
+    let (horizontal, vertical) = (Lines::new(&horizontal), Lines::new(&vertical));
+    // Each horizontal's crossings left to right.
+    let mut rows: HashMap<u64, Vec<f64>> = HashMap::new();
+    let mut is_crossing: HashSet<(u64, u64)> = HashSet::new();
+    for &(x, y) in &crossings {
+        rows.entry(key(y)).or_default().push(x);
+        is_crossing.insert((key(x), key(y)));
+    }
+    rows.values_mut().for_each(|r| r.sort_by(f64::total_cmp));
+    // A crossing opens to the right when its horizontal reaches the next
+    // crossing on it; only such a crossing can be a cell's bottom left
+    // corner, so each vertical keeps these apart, top down.
+    let mut opening: HashMap<u64, Vec<f64>> = HashMap::new();
+    for &(x, y) in &crossings {
+        let row = rows.get(&key(y)).map_or(&[][..], Vec::as_slice);
+        if let Some(&x1) = row.get(row.partition_point(|&cx| cx <= x)) {
+            if horizontal.covered(y, x, x1) {
+                opening.entry(key(x)).or_default().push(y);
             }
         }
     }
-    crossings.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.total_cmp(&b.0)));
-    crossings.dedup();
-    let is_crossing = |x: f64, y: f64| crossings.iter().any(|&(cx, cy)| cx == x && cy == y);
+    opening
+        .values_mut()
+        .for_each(|c| c.sort_by(|a, b| b.total_cmp(a)));
     let mut cells = Vec::new();
     for &(x, y) in &crossings {
-        // Crossings below on the same vertical, nearest first, and to the
-        // right on the same horizontal, nearest first.
-        let mut below: Vec<f64> = crossings
-            .iter()
-            .filter(|&&(cx, cy)| cx == x && cy < y)
-            .map(|&(_, cy)| cy)
-            .collect();
-        below.sort_by(|a, b| b.total_cmp(a));
-        let mut right: Vec<f64> = crossings
-            .iter()
-            .filter(|&&(cx, cy)| cy == y && cx > x)
-            .map(|&(cx, _)| cx)
-            .collect();
-        right.sort_by(f64::total_cmp);
-        'found: for &bottom in &below {
-            if !covered(&vertical, x, bottom, y) {
+        // Opening crossings below on the same vertical, nearest first (the
+        // vertical covers less the further down); for each,
+        // the crossings right of it on its horizontal, nearest first, for
+        // as long as both horizontals reach them (they reach less far the
+        // further right), that are on this horizontal too.
+        let column = opening.get(&key(x)).map_or(&[][..], Vec::as_slice);
+        let below = &column[column.partition_point(|&cy| cy >= y)..];
+        'found: for &bottom in below {
+            if !vertical.covered(x, bottom, y) {
                 break;
             }
-            for &x1 in &right {
-                if !covered(&horizontal, y, x, x1) {
+            let row = rows.get(&key(bottom)).map_or(&[][..], Vec::as_slice);
+            for &x1 in &row[row.partition_point(|&cx| cx <= x)..] {
+                if !horizontal.covered(y, x, x1) || !horizontal.covered(bottom, x, x1) {
                     break;
                 }
-                if is_crossing(x1, bottom)
-                    && covered(&horizontal, bottom, x, x1)
-                    && covered(&vertical, x1, bottom, y)
-                {
+                if is_crossing.contains(&(key(x1), key(y))) && vertical.covered(x1, bottom, y) {
                     cells.push(Rect {
                         x0: x,
                         y0: bottom,
@@ -198,6 +297,47 @@ mod tests {
                 cell(50.0, 40.0, 100.0, 60.0),
             ]
         );
+    }
+
+    #[test]
+    fn the_sweep_finds_the_crossings_every_pair_would() {
+        // Scattered rules of all lengths, some on shared positions and some
+        // through zero; each pair compared is the reference.
+        let mut seed: u64 = 7;
+        let mut next = |span: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % span) as f64 / 4.0 - 20.0
+        };
+        let mut rules = Vec::new();
+        for _ in 0..300 {
+            let (at, a, b) = (next(200), next(400), next(400));
+            rules.push(h(at, a.min(b), a.max(b) + 0.5));
+            let (at, a, b) = (next(200), next(400), next(400));
+            rules.push(v(at, a.min(b), a.max(b) + 0.5));
+        }
+        let (horizontal, vertical) = axes(&rules);
+        let mut every: Vec<(f64, f64)> = Vec::new();
+        for h in &horizontal {
+            for v in &vertical {
+                if v.at >= h.from - SNAP
+                    && v.at <= h.to + SNAP
+                    && h.at >= v.from - SNAP
+                    && h.at <= v.to + SNAP
+                {
+                    every.push((v.at, h.at));
+                }
+            }
+        }
+        every.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.total_cmp(&b.0)));
+        every.dedup();
+        assert!(every.len() > 1000, "{}", every.len());
+        assert_eq!(
+            crossings(&horizontal, &vertical, usize::MAX),
+            Some(every.clone())
+        );
+        assert_eq!(crossings(&horizontal, &vertical, every.len() - 1), None);
     }
 
     #[test]
