@@ -48,6 +48,11 @@ def main():
                             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content_id)
         kids.append(b"%d 0 R" % page_id)
     objects[2] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % n
+    write_pdf(objects, out_path)
+
+
+def write_pdf(objects, out_path):
+    """Writes `objects` (number -> body, 1 the catalog) with their xref."""
     out = bytearray(b"%PDF-1.7\n")
     offsets = {}
     for i in sorted(objects):

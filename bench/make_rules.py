@@ -8,6 +8,8 @@ Standard library only.  Usage: python3 bench/make_rules.py N OUT.pdf
 import sys
 import zlib
 
+from make_pages import write_pdf
+
 
 def page_content(n):
     step, left, bottom = 2, 20, 40
@@ -35,20 +37,7 @@ def main():
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>" % (width, height)),
         5: b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
     }
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = {}
-    for i in sorted(objects):
-        offsets[i] = len(out)
-        out += b"%d 0 obj\n" % i + objects[i] + b"\nendobj\n"
-    xref = len(out)
-    size = max(objects) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    for i in range(1, size):
-        out += b"%010d 00000 n \n" % offsets[i]
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
-    with open(out_path, "wb") as f:
-        f.write(out)
-
+    write_pdf(objects, out_path)
 
 if __name__ == "__main__":
     main()

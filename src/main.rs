@@ -76,15 +76,8 @@ enum Command {
         /// mobile number in a cell no field took).
         #[arg(long)]
         redact_contacts: bool,
-        /// Refuse files larger than this (bytes, or with K, M or G: 512M, 2G).
-        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512M")]
-        max_file_size: u64,
-        /// Refuse text files larger than this (bytes, or with K, M or G).
-        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "32M")]
-        max_text_size: u64,
-        /// Refuse PDFs of more pages than this.
-        #[arg(long, value_name = "N", default_value_t = jixiao_extract::PdfLimits::default().max_pages)]
-        max_pages: usize,
+        #[command(flatten)]
+        budgets: Budgets,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -93,6 +86,36 @@ enum Command {
     /// The archive of past evaluations (SQLite by default, PostgreSQL when shared).
     #[command(subcommand)]
     Archive(ArchiveCommand),
+}
+
+/// The input budgets a user may set (the others are fixed, see the README).
+#[derive(clap::Args)]
+struct Budgets {
+    /// Refuse files larger than this (bytes, or with K, M or G: 512M, 2G).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512M")]
+    max_file_size: u64,
+    /// Refuse text files larger than this (bytes, or with K, M or G).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "32M")]
+    max_text_size: u64,
+    /// Refuse PDFs of more pages than this.
+    #[arg(long, value_name = "N", default_value_t = jixiao_extract::PdfLimits::default().max_pages)]
+    max_pages: usize,
+}
+
+impl Budgets {
+    /// The reading options these budgets and `password` make.
+    fn options(&self, password: Option<String>) -> jixiao_extract::ReadOptions {
+        jixiao_extract::ReadOptions {
+            password,
+            max_file_bytes: Some(self.max_file_size),
+            max_text_bytes: Some(self.max_text_size),
+            limits: jixiao_extract::PdfLimits {
+                max_pages: self.max_pages,
+                ..jixiao_extract::PdfLimits::default()
+            },
+            ..jixiao_extract::ReadOptions::default()
+        }
+    }
 }
 
 /// Where the archive is: a SQLite file, or a postgres:// URL.
@@ -128,15 +151,8 @@ enum ArchiveCommand {
         /// mobile number in a cell no field took).
         #[arg(long)]
         redact_contacts: bool,
-        /// Refuse files larger than this (bytes, or with K, M or G: 512M, 2G).
-        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "512M")]
-        max_file_size: u64,
-        /// Refuse text files larger than this (bytes, or with K, M or G).
-        #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "32M")]
-        max_text_size: u64,
-        /// Refuse PDFs of more pages than this.
-        #[arg(long, value_name = "N", default_value_t = jixiao_extract::PdfLimits::default().max_pages)]
-        max_pages: usize,
+        #[command(flatten)]
+        budgets: Budgets,
     },
     /// A project's declared budgets, executed amounts, rates, scores and findings per year.
     History {
@@ -430,24 +446,13 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             db,
             password,
             redact_contacts,
-            max_file_size,
-            max_text_size,
-            max_pages,
+            budgets,
         } => {
             let mut archive = match open_archive(&db.db) {
                 Ok(a) => a,
                 Err(code) => return code,
             };
-            let options = jixiao_extract::ReadOptions {
-                password,
-                max_file_bytes: Some(max_file_size),
-                max_text_bytes: Some(max_text_size),
-                limits: jixiao_extract::PdfLimits {
-                    max_pages,
-                    ..jixiao_extract::PdfLimits::default()
-                },
-                ..jixiao_extract::ReadOptions::default()
-            };
+            let options = budgets.options(password);
             let files = inputs(&paths);
             let mut failed = false;
             let progress = progress_bar(files.len());
@@ -595,9 +600,7 @@ fn main() -> ExitCode {
             table,
             bom,
             redact_contacts,
-            max_file_size,
-            max_text_size,
-            max_pages,
+            budgets,
         } => check(
             &paths,
             Output {
@@ -608,16 +611,7 @@ fn main() -> ExitCode {
                 redact: redact_contacts,
             },
             fail_on,
-            jixiao_extract::ReadOptions {
-                password,
-                max_file_bytes: Some(max_file_size),
-                max_text_bytes: Some(max_text_size),
-                limits: jixiao_extract::PdfLimits {
-                    max_pages,
-                    ..jixiao_extract::PdfLimits::default()
-                },
-                ..jixiao_extract::ReadOptions::default()
-            },
+            budgets.options(password),
             templates.as_deref(),
         ),
         Command::Archive(command) => archive(command),
