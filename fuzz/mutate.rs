@@ -203,12 +203,7 @@ pub fn install_hook() {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let what = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let what = panic_text(info.payload());
         LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{at}: {what}")));
     }));
 }
@@ -253,12 +248,15 @@ fn run_unguarded(name: &str, bytes: &[u8]) -> Option<String> {
     });
     match run {
         Ok(found) => found,
-        Err(p) => Some(format!(
-            "panic: {}",
-            p.downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_default()
-        )),
+        Err(p) => Some(format!("panic: {}", panic_text(p.as_ref()))),
     }
+}
+
+/// The message a panic was raised with, if it has one.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }

@@ -814,21 +814,9 @@ fn recall_on_other_provinces_budget_disclosures() {
             *m = format!("{name}: {m}");
         }
     }
-    println!(
-        "budget tables {:>4}/{:<4} {:6.2}%",
-        t.found,
-        t.total,
-        100.0 * t.found as f64 / t.total.max(1) as f64
-    );
-    for m in &t.misses {
-        println!("    missed {m}");
-    }
-    let recall = t.found as f64 / t.total.max(1) as f64;
-    assert!(
-        recall >= MIN_BUDGET_RECALL,
-        "recall {:.2}% is below {:.0}%",
-        100.0 * recall,
-        100.0 * MIN_BUDGET_RECALL
+    report(
+        &BTreeMap::from([("budget tables".to_string(), t)]),
+        MIN_BUDGET_RECALL,
     );
 }
 
