@@ -187,34 +187,6 @@ fn a_directory_of_pdfs_reports_every_file() {
 /// removed from every string: a PDF cell's text wraps, and a space at a
 /// wrap is not printed.
 fn records(path: &str) -> serde_json::Value {
-    fn strip(v: &serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match v {
-            Value::Object(o) => Value::Object(
-                o.iter()
-                    .filter(|(k, _)| {
-                        !matches!(
-                            k.as_str(),
-                            "line"
-                                | "lines"
-                                | "column"
-                                | "location"
-                                | "grade_at"
-                                | "start"
-                                | "end"
-                                | "repairs"
-                                | "source"
-                                | "parts"
-                        )
-                    })
-                    .map(|(k, x)| (k.clone(), strip(x)))
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
-            Value::String(s) => Value::String(s.split_whitespace().collect()),
-            other => other.clone(),
-        }
-    }
     let doc = jixiao_report::DocumentReport::new(
         path,
         jixiao_extract::read_file(std::path::Path::new(path)),
@@ -223,7 +195,7 @@ fn records(path: &str) -> serde_json::Value {
     if let Some(o) = json.as_object_mut() {
         o.remove("geometry");
     }
-    strip(&json)
+    jixiao_report::without_provenance(&json)
 }
 
 fn same_records(name: &str) -> serde_json::Value {

@@ -372,6 +372,7 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         unrecognized,
         geometry: Vec::new(),
         repairs: readings.into_iter().collect(),
+        encoding: None,
     }
 }
 

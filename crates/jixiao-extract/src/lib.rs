@@ -28,6 +28,7 @@ mod levels;
 mod modern;
 mod narrative;
 mod ruby;
+mod text;
 mod vocab;
 
 // The earlier stages, under the names the readers use.
@@ -39,6 +40,7 @@ use jixiao_pdf as pdf;
 pub use document::{
     read_document, read_document_with, read_rows_document, read_rows_document_with,
 };
+pub use encoding_rs::Encoding;
 pub use engine::template;
 pub use engine::{Template, TemplateError, Templates};
 pub use html::html_to_text;
@@ -60,15 +62,41 @@ pub enum ReadError {
         /// What the system said.
         source: std::io::Error,
     },
-    /// The file is not UTF-8 text.
-    #[error("{path}: line {line}: not UTF-8 text (byte {byte} of the file); expected tab-separated UTF-8 text")]
-    NotUtf8 {
+    /// The file's bytes are not valid text of the encoding found (or given).
+    #[error("{path}: line {line}: not valid {encoding} text (byte {byte} of the file){}", malformed_hint(*.forced))]
+    Malformed {
         /// The file.
         path: String,
         /// Line of the first bad byte.
         line: usize,
         /// Offset of the first bad byte.
         byte: usize,
+        /// The encoding it was decoded in.
+        encoding: String,
+        /// Whether `--encoding` named that encoding.
+        forced: bool,
+    },
+    /// The file is neither UTF-8 nor text of an East Asian encoding.
+    #[error("{path}: line {line}: not UTF-8 text (byte {byte} of the file), nor text in a Chinese encoding (the bytes look most like {guess}); if it is text, name its encoding with --encoding")]
+    NotText {
+        /// The file.
+        path: String,
+        /// Line of the first byte that is not UTF-8.
+        line: usize,
+        /// Its offset.
+        byte: usize,
+        /// What the bytes look most like.
+        guess: String,
+    },
+    /// A comma-separated file that does not parse.
+    #[error("{path}: line {line}: not comma-separated text as a .csv file should be: {why}")]
+    Csv {
+        /// The file.
+        path: String,
+        /// Line of the record that does not parse.
+        line: usize,
+        /// What the CSV reader said.
+        why: String,
     },
     /// The file has no text in it.
     #[error("{path}: empty file; expected tab-separated text of a disclosure")]
@@ -85,7 +113,7 @@ pub enum ReadError {
         bytes: usize,
     },
     /// The file is binary data, not text.
-    #[error("{path}: line {line}: binary data (a NUL byte at byte {byte}), not text; expected tab-separated UTF-8 text or a PDF (UTF-16 text: save it as UTF-8)")]
+    #[error("{path}: line {line}: binary data (a NUL byte at byte {byte}), not text; expected text (tab- or comma-separated), a PDF, a web page, a spreadsheet or a Word file")]
     Binary {
         /// The file.
         path: String,
@@ -139,6 +167,8 @@ pub struct ReadOptions {
     pub password: Option<String>,
     /// Bounds for PDFs.
     pub limits: PdfLimits,
+    /// The encoding of text files (found from the bytes when `None`).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Templates to read forms with (the shipped ones when `None`).
     pub templates: Option<std::sync::Arc<Templates>>,
     /// The largest file read, in bytes (`None`: [`MAX_FILE_BYTES`]).
@@ -226,22 +256,8 @@ pub fn read_bytes_with(
             limit,
         });
     }
-    if let Some(byte) = memchr::memchr(0, bytes) {
-        return Err(ReadError::Binary {
-            path: path.to_string(),
-            line: memchr::memchr_iter(b'\n', &bytes[..byte]).count() + 1,
-            byte,
-        });
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let byte = e.valid_up_to();
-        ReadError::NotUtf8 {
-            path: path.to_string(),
-            line: bytes[..byte].iter().filter(|&&b| b == b'\n').count() + 1,
-            byte,
-        }
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let decoded = text::decode(path, bytes, options.encoding)?;
+    let text = decoded.text.as_ref();
     if text.is_empty() {
         return Err(ReadError::Empty {
             path: path.to_string(),
@@ -253,7 +269,22 @@ pub fn read_bytes_with(
             bytes: bytes.len(),
         });
     }
-    Ok(read_document_with(text, options.templates()))
+    let mut doc = if text::is_csv(path, text) {
+        read_rows_document_with(text::csv_rows(path, text)?, options.templates())
+    } else {
+        read_document_with(text, options.templates())
+    };
+    doc.encoding = Some(decoded.encoding);
+    Ok(doc)
+}
+
+/// What a bad byte's message adds: how to name another encoding.
+fn malformed_hint(forced: bool) -> &'static str {
+    if forced {
+        ", the encoding --encoding named"
+    } else {
+        "; if the file is in another encoding, name it with --encoding (gbk, gb18030, utf-16le, big5 …)"
+    }
 }
 
 /// Reads a document from a file.

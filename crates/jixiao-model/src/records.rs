@@ -1307,4 +1307,8 @@ pub struct Document {
     /// cross-reference table), so a reader knows the text is recovered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repairs: Vec<String>,
+    /// For a text file: the encoding its bytes were read in (`UTF-8`,
+    /// `GBK`, `UTF-16LE with BOM` …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }

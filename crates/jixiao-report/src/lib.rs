@@ -60,6 +60,9 @@ pub struct DocumentReport {
     /// cross-reference table): its text is recovered, not as published.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repairs: Vec<String>,
+    /// For a text file: the encoding it was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 impl DocumentReport {
@@ -83,6 +86,7 @@ impl DocumentReport {
                     unrecognized: doc.unrecognized,
                     geometry: doc.geometry,
                     repairs: doc.repairs,
+                    encoding: doc.encoding,
                 }
             }
             Err(e) => DocumentReport {
@@ -91,7 +95,10 @@ impl DocumentReport {
                 findings: Vec::new(),
                 errors: vec![FileError {
                     line: match &e {
-                        ReadError::NotUtf8 { line, .. } => Some(*line),
+                        ReadError::Malformed { line, .. }
+                        | ReadError::NotText { line, .. }
+                        | ReadError::Binary { line, .. }
+                        | ReadError::Csv { line, .. } => Some(*line),
                         _ => None,
                     },
                     message: e.to_string(),
@@ -99,6 +106,7 @@ impl DocumentReport {
                 unrecognized: Vec::new(),
                 geometry: Vec::new(),
                 repairs: Vec::new(),
+                encoding: None,
             },
         }
     }
@@ -116,12 +124,56 @@ impl DocumentReport {
             unrecognized: Vec::new(),
             geometry: Vec::new(),
             repairs: Vec::new(),
+            encoding: None,
         }
     }
 
     /// Whether the file could not be read.
     pub fn failed(&self) -> bool {
         !self.errors.is_empty()
+    }
+
+    /// What the document says, apart from where it says it: its forms and
+    /// findings as JSON, without the keys that name a position
+    /// ([`PROVENANCE_KEYS`]) and with the whitespace removed from every
+    /// string (a PDF does not print the space where a cell's text wraps).
+    /// A PDF and the text, spreadsheet or web page made from it give the
+    /// same content. `None` for a file that could not be read or holds no
+    /// form.
+    pub fn content(&self) -> Option<serde_json::Value> {
+        if self.failed() || self.forms.is_empty() {
+            return None;
+        }
+        let forms = serde_json::to_value(&self.forms).ok()?;
+        let findings = serde_json::to_value(&self.findings).ok()?;
+        Some(serde_json::json!({
+            "forms": without_provenance(&forms),
+            "findings": without_provenance(&findings),
+        }))
+    }
+}
+
+/// The keys of a report that say where something is printed (its line,
+/// column, page, box, the file it is in), not what it says.
+pub const PROVENANCE_KEYS: [&str; 12] = [
+    "line", "lines", "column", "location", "grade_at", "start", "end", "repairs", "source",
+    "parts", "page", "bbox",
+];
+
+/// `v` without the [`PROVENANCE_KEYS`] at any depth, and with the
+/// whitespace removed from every string.
+pub fn without_provenance(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(k, _)| !PROVENANCE_KEYS.contains(&k.as_str()))
+                .map(|(k, x)| (k.clone(), without_provenance(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_provenance).collect()),
+        Value::String(s) => Value::String(s.split_whitespace().collect()),
+        other => other.clone(),
     }
 }
 
