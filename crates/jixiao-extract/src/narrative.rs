@@ -85,6 +85,66 @@ fn subject_before(text: &str, at: usize) -> String {
     subject.trim_end_matches(['为', ' ']).to_string()
 }
 
+/// A paragraph as printed: its first line and column, and its text.
+struct Para {
+    line: usize,
+    column: usize,
+    text: String,
+}
+
+/// Whether a line starts a numbered paragraph (`1.`, `2、`, `3．`).
+fn numbered(text: &str) -> bool {
+    text.trim()
+        .split_once(['.', '．', '、'])
+        .is_some_and(|(d, _)| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The rows joined into the paragraphs they print. A PDF's text layer
+/// breaks a paragraph into lines; a line continues the paragraph above when
+/// that one stops inside a sentence (no `。；：` or other end mark) and the
+/// line starts no heading, numbered paragraph or list item of its own. A paragraph
+/// that is a row of a text file (one line each) stays as it is.
+fn paragraphs(rows: &[Row]) -> Vec<Para> {
+    let mut out: Vec<Para> = Vec::new();
+    let mut open = false;
+    for row in rows {
+        let text = row.joined(" ");
+        // A heading, a numbered paragraph or a list item (`- `, `• `).
+        let starts_own = text.starts_with(['#', '-', '*', '•', '·', '●', '○', '■'])
+            || is_heading(&text)
+            || numbered(&text);
+        match out.last_mut() {
+            Some(last) if open && !starts_own => {
+                let glue = last.text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && text.starts_with(|c: char| c.is_ascii_alphanumeric());
+                if glue {
+                    last.text.push(' ');
+                }
+                last.text.push_str(&text);
+            }
+            _ => out.push(Para {
+                line: row.line,
+                column: row.cells[0].column,
+                text,
+            }),
+        }
+        let last = out.last().map_or("", |p| p.text.trim_end());
+        let ended = last.ends_with(['。', '；', ';', '：', ':', '！', '!', '？', '?', '）', ')']);
+        open = !(ended || last.starts_with('#') || is_heading(last));
+    }
+    out
+}
+
+/// Whether a figure's subject names a change from the year before
+/// (`同比减少`, `比上年增加`, `增长`), not an amount of its own.
+fn is_change(subject: &str) -> bool {
+    let s = crate::rows::squeeze(subject);
+    let s = s.trim_end_matches('了');
+    ["增加", "减少", "增长", "下降"]
+        .iter()
+        .any(|w| s.ends_with(w))
+}
+
 /// Reads the figures of one paragraph.
 fn figures(text: &str, line: usize, column: usize, out: &mut Vec<NarrativeFigure>) {
     // Amounts inside a change clause (`比2019年预算减少38.45万元`) belong to
@@ -203,8 +263,10 @@ pub(crate) fn read(rows: &[Row]) -> Narrative {
     // paragraph below it, up to the next heading or numbered paragraph.
     let mut whole: Option<usize> = None;
     for row in rows {
-        let text: String = row.joined(" ");
         row.cells.iter().for_each(|c| ledger.take(row.line, c));
+    }
+    for para in paragraphs(rows) {
+        let Para { line, column, text } = para;
         let heading = text
             .strip_prefix('#')
             .map(|h| h.trim_start_matches('#').trim().to_string())
@@ -212,7 +274,7 @@ pub(crate) fn read(rows: &[Row]) -> Narrative {
         if let Some(heading) = heading {
             whole = None;
             n.sections.push(NarrativeSection {
-                line: row.line,
+                line,
                 heading: Some(heading),
                 paragraphs: Vec::new(),
             });
@@ -220,41 +282,34 @@ pub(crate) fn read(rows: &[Row]) -> Narrative {
         }
         if n.sections.is_empty() {
             n.sections.push(NarrativeSection {
-                line: row.line,
+                line,
                 heading: None,
                 paragraphs: Vec::new(),
             });
         }
         let first = n.figures.len();
-        figures(&text, row.line, row.cells[0].column, &mut n.figures);
-        let numbered = text
-            .trim()
-            .split_once(['.', '．', '、'])
-            .is_some_and(|(d, _)| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
-        if numbered {
+        figures(&text, line, column, &mut n.figures);
+        if numbered(&text) {
             whole = None;
         }
-        match whole {
-            Some(w) if first < n.figures.len() => n.figures[w].parts.push(first),
-            _ => {}
+        // A change (`同比减少13900元`) is no level: neither a whole nor one
+        // of its parts.
+        let level = (first..n.figures.len()).find(|&i| !is_change(&n.figures[i].subject));
+        if let (Some(w), Some(part)) = (whole, level) {
+            n.figures[w].parts.push(part);
         }
         let opens = text.trim_end().ends_with("其中:") || text.trim_end().ends_with("其中：");
-        if opens && first < n.figures.len() {
-            whole = Some(first);
-        } else if opens {
-            whole = None;
+        if opens {
+            whole = level;
         }
         if let Some(c) = count_re().captures(&text) {
-            n.project_count = num_at(&c[1], row.line, row.cells[0].column);
+            n.project_count = num_at(&c[1], line, column);
         }
         n.sections
             .last_mut()
             .expect("a section")
             .paragraphs
-            .push(Paragraph {
-                line: row.line,
-                text,
-            });
+            .push(Paragraph { line, text });
     }
     let (unmapped, cells, _, _) = ledger.finish(rows);
     n.unmapped = unmapped;
@@ -284,6 +339,50 @@ pub(crate) fn is_prose(rows: &[Row]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Prose as a PDF's text layer gives it: paragraphs wrapped into lines,
+    /// a change word cut at a wrap (`同比增` / `加40 元`).
+    const WRAPPED: &str = "2. 项目支出 500 元,占一般公共预算支出的 20%,
+同比增加 70 元 ,增长 16.3%。其中:
+工资福利支出 100 元,占项目支出预算 20%,同比
+增加 100 元。
+资本性支出 400 元,占项目支出预算 80%,同比增
+加40 元,增长 11%。
+- 一、列表项
+- 二、另一项";
+
+    #[test]
+    fn wrapped_lines_are_joined_into_the_paragraphs_they_print() {
+        let n = read(&crate::rows::read_rows(WRAPPED));
+        let texts: Vec<&str> = n.sections[0]
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "2. 项目支出 500 元,占一般公共预算支出的 20%,同比增加 70 元 ,增长 16.3%。其中:",
+                "工资福利支出 100 元,占项目支出预算 20%,同比增加 100 元。",
+                "资本性支出 400 元,占项目支出预算 80%,同比增加40 元,增长 11%。",
+                "- 一、列表项",
+                "- 二、另一项",
+            ]
+        );
+        assert_eq!(n.sections[0].paragraphs[1].line, 3);
+    }
+
+    #[test]
+    fn changes_are_neither_wholes_nor_parts() {
+        let n = read(&crate::rows::read_rows(WRAPPED));
+        let amount = |i: usize| n.figures[i].amount.value.to_string();
+        let whole = n.figures.iter().position(|f| !f.parts.is_empty()).unwrap();
+        assert_eq!(amount(whole), "500");
+        let parts: Vec<String> = n.figures[whole].parts.iter().map(|&p| amount(p)).collect();
+        assert_eq!(parts, ["100", "400"]);
+        assert!(is_change("同比增加") && is_change("比上年减少") && is_change("下降"));
+        assert!(!is_change("商品和服务支出") && !is_change("增加值"));
+    }
 
     #[test]
     fn figures_with_subjects_and_changes() {
