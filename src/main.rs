@@ -9,6 +9,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod inputs;
+use inputs::Input;
+
 /// The pipeline allocates many small strings (one per cell and key); a
 /// thread-caching allocator spends far fewer instructions on them than the
 /// system's (measured in `benches/corpus.rs`).
@@ -19,8 +22,11 @@ const EXIT_STATUS: &str = "\
 Exit status:
   0  every input was read (findings do not change this unless --fail-on is given)
   1  some input could not be read; its error is in the report, the others are reported as usual
-  2  usage error
-  3  --fail-on was given and a finding at or above that severity was reported";
+  2  usage error, or no input to read
+  3  --fail-on was given and a finding at or above that severity was reported
+  4  the report could not be written (-o names a path that cannot be written)
+
+A reader of standard output that goes away (`| head`) ends jixiao quietly, with status 0.";
 
 /// Reads the budget-performance disclosures Chinese government units publish
 /// (self-evaluations 自评表, declarations 申报表, unit budget tables 预算表 and
@@ -38,8 +44,9 @@ struct Cli {
 enum Command {
     /// Read and check files or directories; print one JSON report.
     ///
-    /// Directories are searched (not recursively) for .txt and .pdf files: tab-separated
-    /// text extracted from the published PDFs. The report is
+    /// Directories are searched all the way down (see --max-depth) for the files jixiao
+    /// reads: .pdf, .txt/.tsv/.csv, .html/.htm, .xlsx/.xls/.ods, .docx (and .doc, to say it
+    /// cannot), in any case; hidden files are skipped. `-` reads standard input. The report is
     /// {"documents": [{"source", "forms", "findings", "errors", "unrecognized"}]};
     /// the README documents every field and check id.
     #[command(after_help = EXIT_STATUS)]
@@ -47,7 +54,7 @@ enum Command {
         /// Files or directories to read.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Write the report to FILE instead of standard output.
+        /// Write the report to FILE instead of standard output (`-`: standard output).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         /// Exit with status 3 when a finding of this severity or worse is reported.
@@ -78,6 +85,8 @@ enum Command {
         redact_contacts: bool,
         #[command(flatten)]
         budgets: Budgets,
+        #[command(flatten)]
+        search: Search,
     },
     /// List the check ids with what each recomputes.
     Checks,
@@ -86,6 +95,34 @@ enum Command {
     /// The archive of past evaluations (SQLite by default, PostgreSQL when shared).
     #[command(subcommand)]
     Archive(ArchiveCommand),
+}
+
+/// How inputs are found and decoded.
+#[derive(clap::Args)]
+struct Search {
+    /// Look at most N directory levels down (1: only the files in a directory given).
+    #[arg(long, value_name = "N")]
+    max_depth: Option<usize>,
+    /// Read text files in this encoding (gbk, gb18030, utf-16le, utf-16be, big5, utf-8 …)
+    /// instead of the one found from their bytes.
+    #[arg(long, value_name = "ENCODING", value_parser = parse_encoding)]
+    encoding: Option<&'static jixiao_extract::Encoding>,
+}
+
+impl Search {
+    /// The inputs `paths` name, each warning said on stderr; `None` (and a
+    /// message) when there is none at all.
+    fn inputs(&self, paths: &[PathBuf]) -> Option<Vec<Input>> {
+        let found = inputs::find(paths, self.max_depth.unwrap_or(usize::MAX));
+        for w in &found.warnings {
+            eprintln!("jixiao: warning: {w}");
+        }
+        if found.inputs.is_empty() {
+            eprintln!("jixiao: no input to read");
+            return None;
+        }
+        Some(found.inputs)
+    }
 }
 
 /// The input budgets a user may set (the others are fixed, see the README).
@@ -103,10 +140,11 @@ struct Budgets {
 }
 
 impl Budgets {
-    /// The reading options these budgets and `password` make.
-    fn options(&self, password: Option<String>) -> jixiao_extract::ReadOptions {
+    /// The reading options these budgets, `search` and `password` make.
+    fn options(&self, search: &Search, password: Option<String>) -> jixiao_extract::ReadOptions {
         jixiao_extract::ReadOptions {
             password,
+            encoding: search.encoding,
             max_file_bytes: Some(self.max_file_size),
             max_text_bytes: Some(self.max_text_size),
             limits: jixiao_extract::PdfLimits {
@@ -153,6 +191,8 @@ enum ArchiveCommand {
         redact_contacts: bool,
         #[command(flatten)]
         budgets: Budgets,
+        #[command(flatten)]
+        search: Search,
     },
     /// A project's declared budgets, executed amounts, rates, scores and findings per year.
     History {
@@ -165,9 +205,16 @@ enum ArchiveCommand {
         json: bool,
     },
     /// Run an SQL query (for example on the views the README lists) and print its rows.
+    ///
+    /// The archive is opened read-only: a statement that would change it fails.
     Query {
-        /// The SQL.
-        sql: String,
+        /// The SQL (it may start with a `--` comment); `-` or none: read it from
+        /// standard input.
+        #[arg(allow_hyphen_values = true, conflicts_with = "file")]
+        sql: Option<String>,
+        /// Read the SQL from FILE.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
         #[command(flatten)]
         db: DbArg,
         /// table: aligned text; csv: for spreadsheets; json: an array of objects.
@@ -223,38 +270,15 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
     }
 }
 
-fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = match std::fs::read_dir(p) {
-                Ok(entries) => entries
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|f| {
-                        f.is_file() && f.extension().is_some_and(|e| e == "txt" || e == "pdf")
-                    })
-                    .collect(),
-                Err(_) => vec![p.clone()],
-            };
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
 /// Reads and validates one file; a defect in a reader costs that file, not
 /// the batch. Returns the report and the bytes read (`None` when the file
 /// itself could not be read: missing, a directory, no permission).
 fn read_one(
-    path: &Path,
+    input: &Input,
     options: &jixiao_extract::ReadOptions,
     redact: bool,
 ) -> (DocumentReport, Option<Vec<u8>>) {
-    let (mut report, bytes) = read_unredacted(path, options);
+    let (mut report, bytes) = read_unredacted(input, options);
     if redact {
         report.redact_contacts();
     }
@@ -262,14 +286,14 @@ fn read_one(
 }
 
 fn read_unredacted(
-    path: &Path,
+    input: &Input,
     options: &jixiao_extract::ReadOptions,
 ) -> (DocumentReport, Option<Vec<u8>>) {
-    let shown = path.display().to_string();
+    let shown = input.shown();
     let limit = options
         .max_file_bytes
         .unwrap_or(jixiao_extract::MAX_FILE_BYTES);
-    let bytes = match jixiao_extract::read_limited(path, limit) {
+    let bytes = match input.read(limit) {
         Ok(b) => b,
         Err(e) => return (DocumentReport::new(&shown, Err(e)), None),
     };
@@ -292,11 +316,61 @@ fn read_unredacted(
 
 /// Options of `check` that shape its output.
 struct Output<'a> {
+    /// The file (or directory, for CSV tables) to write; `None`: stdout.
     path: Option<&'a Path>,
     format: Format,
     table: Option<&'a str>,
     bom: bool,
     redact: bool,
+}
+
+impl Output<'_> {
+    /// Says what is wrong with these options before any input is read.
+    fn usage_error(&self) -> Option<String> {
+        match (self.format, self.table, self.path) {
+            (Format::Csv, Some(t), _) if !jixiao_archive::TABLE_NAMES.contains(&t) => Some(format!(
+                "--table {t}: no such table; the tables are {}",
+                jixiao_archive::TABLE_NAMES.join(", ")
+            )),
+            (Format::Csv, None, None) => Some(
+                "--format csv writes one file per table: give -o DIR, or --table NAME for one table"
+                    .to_string(),
+            ),
+            (Format::Json | Format::Jsonl, Some(_), _) => {
+                Some("--table needs --format csv".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        emit(format!("{}\n", format_args!($($arg)*)).as_bytes())
+    };
+}
+
+/// Writes `bytes` to standard output. A reader that went away (a closed
+/// pipe: `| head`) ends the program quietly with status 0, as Unix tools
+/// do; any other failure to write ends it with status 4.
+fn emit(bytes: &[u8]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("jixiao: cannot write to standard output: {e}");
+        std::process::exit(4);
+    }
+}
+
+/// Creates the file `path` for output, saying which path could not be
+/// written and why.
+fn create(path: &Path) -> Result<std::fs::File, String> {
+    std::fs::File::create(path)
+        .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))
 }
 
 /// Writes the report as CSV tables, through an archive in memory (so the
@@ -314,27 +388,49 @@ fn write_csv(documents: &[DocumentReport], bytes: &[Vec<u8>], out: &Output) -> R
             .map_err(|e| e.to_string())
     };
     match (out.table, out.path) {
-        (Some(table), Some(path)) => {
-            let mut f = std::fs::File::create(path)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            export(table, &mut f)
+        (Some(table), Some(path)) => export(table, &mut create(path)?),
+        (Some(table), None) => {
+            let mut buffer = Vec::new();
+            export(table, &mut buffer)?;
+            emit(&buffer);
+            Ok(())
         }
-        (Some(table), None) => export(table, &mut std::io::stdout().lock()),
         (None, Some(dir)) => {
             std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                .map_err(|e| format!("cannot create the directory {}: {e}", dir.display()))?;
             for table in jixiao_archive::TABLE_NAMES {
-                let path = dir.join(format!("{table}.csv"));
-                let mut f = std::fs::File::create(&path)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                export(table, &mut f)?;
+                export(table, &mut create(&dir.join(format!("{table}.csv")))?)?;
             }
             Ok(())
         }
-        (None, None) => Err(
-            "--format csv writes one file per table: give -o DIR, or --table NAME for one table"
-                .to_string(),
-        ),
+        // Refused by `usage_error` before anything was read.
+        (None, None) => Err("--format csv needs -o DIR or --table NAME".to_string()),
+    }
+}
+
+/// Writes the report as JSON or JSON lines.
+fn write_json(report: &Report, out: &Output) -> Result<(), String> {
+    let text = if out.format == Format::Json {
+        report.to_json() + "\n"
+    } else {
+        let mut lines = String::new();
+        for d in &report.documents {
+            lines += &serde_json::to_string(d).unwrap_or_default();
+            lines.push('\n');
+        }
+        lines
+    };
+    match out.path {
+        Some(path) => {
+            use std::io::Write;
+            create(path)?
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))
+        }
+        None => {
+            emit(text.as_bytes());
+            Ok(())
+        }
     }
 }
 
@@ -343,8 +439,13 @@ fn check(
     output: Output,
     fail_on: Option<FailOn>,
     options: jixiao_extract::ReadOptions,
+    search: &Search,
     templates: Option<&std::path::Path>,
 ) -> ExitCode {
+    if let Some(e) = output.usage_error() {
+        eprintln!("jixiao: {e}");
+        return ExitCode::from(2);
+    }
     let templates = match templates
         .map(jixiao_extract::Templates::with_dir)
         .transpose()
@@ -359,7 +460,9 @@ fn check(
         templates,
         ..options
     };
-    let files = inputs(paths);
+    let Some(files) = search.inputs(paths) else {
+        return ExitCode::from(2);
+    };
     let progress = progress_bar(files.len());
     let read: Vec<(DocumentReport, Vec<u8>)> = files
         .par_iter()
@@ -385,34 +488,11 @@ fn check(
     let report = Report { documents };
     let written = match output.format {
         Format::Csv => write_csv(&report.documents, &bytes, &output),
-        Format::Json | Format::Jsonl => {
-            let text = if output.format == Format::Json {
-                report.to_json() + "\n"
-            } else {
-                let mut lines = String::new();
-                for d in &report.documents {
-                    lines += &serde_json::to_string(d).unwrap_or_default();
-                    lines.push('\n');
-                }
-                lines
-            };
-            match output.path {
-                Some(path) => std::fs::write(path, text)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display())),
-                None => {
-                    print!("{text}");
-                    Ok(())
-                }
-            }
-        }
+        Format::Json | Format::Jsonl => write_json(&report, &output),
     };
     if let Err(e) = written {
         eprintln!("jixiao: {e}");
-        return ExitCode::from(if output.path.is_none() && output.table.is_none() {
-            2
-        } else {
-            1
-        });
+        return ExitCode::from(4);
     }
     for doc in report.documents.iter().filter(|d| d.failed()) {
         for e in &doc.errors {
@@ -447,13 +527,16 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             password,
             redact_contacts,
             budgets,
+            search,
         } => {
+            let Some(files) = search.inputs(&paths) else {
+                return ExitCode::from(2);
+            };
             let mut archive = match open_archive(&db.db) {
                 Ok(a) => a,
                 Err(code) => return code,
             };
-            let options = budgets.options(password);
-            let files = inputs(&paths);
+            let options = budgets.options(&search, password);
             let mut failed = false;
             let progress = progress_bar(files.len());
             // Read a batch in parallel, then write it document by document.
@@ -469,11 +552,11 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                     // permission) is no document: nothing to store.
                     let Some(bytes) = bytes else {
                         let why = report.errors.first().map(|e| e.message.as_str());
-                        println!("failed\t{}\t{}", report.source, why.unwrap_or(""));
+                        outln!("failed\t{}\t{}", report.source, why.unwrap_or(""));
                         continue;
                     };
                     match archive.ingest(&bytes, &report) {
-                        Ok(outcome) => println!(
+                        Ok(outcome) => outln!(
                             "{}\t{}\t{} forms\t{} findings{}",
                             match outcome {
                                 jixiao_archive::Outcome::Added => "added",
@@ -491,7 +574,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                         ),
                         Err(e) => {
                             failed = true;
-                            println!("failed\t{}\t{e}", report.source);
+                            outln!("failed\t{}\t{e}", report.source);
                         }
                     }
                 }
@@ -511,37 +594,51 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                 return Ok(ExitCode::from(1));
             }
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&projects).unwrap_or_default()
                 );
             } else {
                 for p in projects {
-                    println!("{}", p.to_text());
+                    outln!("{}", p.to_text());
                 }
             }
             Ok(ExitCode::SUCCESS)
         }),
         ArchiveCommand::Query {
             sql,
+            file,
             db,
             format,
             bom,
-        } => with_archive(&db.db, |archive| {
-            let table = archive.query(&sql)?;
-            match format {
-                QueryFormat::Table => print!("{}", table.to_text()),
-                QueryFormat::Csv => table.write_csv(&mut std::io::stdout().lock(), bom)?,
-                QueryFormat::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&table.to_json()).unwrap_or_default()
-                ),
-            }
-            Ok(ExitCode::SUCCESS)
-        }),
+        } => {
+            let sql = match query_text(sql, file.as_deref()) {
+                Ok(sql) => sql,
+                Err(e) => {
+                    eprintln!("jixiao: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            with_archive(&db.db, |archive| {
+                let table = archive.query(&sql)?;
+                match format {
+                    QueryFormat::Table => emit(table.to_text().as_bytes()),
+                    QueryFormat::Csv => {
+                        let mut buffer = Vec::new();
+                        table.write_csv(&mut buffer, bom)?;
+                        emit(&buffer);
+                    }
+                    QueryFormat::Json => outln!(
+                        "{}",
+                        serde_json::to_string_pretty(&table.to_json()).unwrap_or_default()
+                    ),
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
         ArchiveCommand::Counts { db } => with_archive(&db.db, |archive| {
             for (table, n) in archive.counts()? {
-                println!("{table:15} {n}");
+                outln!("{table:15} {n}");
             }
             Ok(ExitCode::SUCCESS)
         }),
@@ -565,6 +662,38 @@ fn with_archive(
         eprintln!("jixiao: {e}");
         ExitCode::from(1)
     })
+}
+
+/// The SQL of `archive query`: the argument, the file `--file` names, or
+/// standard input (`-`, or no argument).
+fn query_text(sql: Option<String>, file: Option<&Path>) -> Result<String, String> {
+    use std::io::Read;
+    if let Some(path) = file {
+        return std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the SQL in {}: {e}", path.display()));
+    }
+    match sql {
+        Some(sql) if sql != "-" => Ok(sql),
+        _ => {
+            if std::io::stdin().is_terminal() {
+                return Err(
+                    "give the SQL as an argument, with --file FILE, or on standard input"
+                        .to_string(),
+                );
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read the SQL on standard input: {e}"))?;
+            Ok(text)
+        }
+    }
+}
+
+/// An encoding by any of its WHATWG labels (`gbk`, `gb18030`, `utf-16le`, `big5` …).
+fn parse_encoding(label: &str) -> Result<&'static jixiao_extract::Encoding, String> {
+    jixiao_extract::Encoding::for_label(label.trim().as_bytes())
+        .ok_or_else(|| format!("`{label}` is no encoding jixiao knows (gbk, gb18030, utf-16le, utf-16be, big5, utf-8 …)"))
 }
 
 /// A size in bytes: `1048576`, `512K`, `512M`, `2G` (binary multiples).
@@ -601,22 +730,24 @@ fn main() -> ExitCode {
             bom,
             redact_contacts,
             budgets,
+            search,
         } => check(
             &paths,
             Output {
-                path: output.as_deref(),
+                path: output.as_deref().filter(|p| p.as_os_str() != "-"),
                 format,
                 table: table.as_deref(),
                 bom,
                 redact: redact_contacts,
             },
             fail_on,
-            budgets.options(password),
+            budgets.options(&search, password),
+            &search,
             templates.as_deref(),
         ),
         Command::Archive(command) => archive(command),
         Command::Schema => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&jixiao_report::schema()).unwrap_or_default()
             );
@@ -624,7 +755,7 @@ fn main() -> ExitCode {
         }
         Command::Checks => {
             for (id, what) in jixiao_validate::CHECKS {
-                println!("{id:30} {what}");
+                outln!("{id:30} {what}");
             }
             ExitCode::SUCCESS
         }

@@ -37,6 +37,7 @@ fn ingesting_everything_twice_gives_the_same_rows() {
     // As many as `check` reports failed.
     let check = jixiao()
         .args(["check", "corpus", "fixtures/pdf"])
+        .args(common::DEPTH)
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
@@ -134,6 +135,7 @@ fn a_process_killed_mid_ingest_leaves_a_consistent_archive() {
         let db = scratch(&format!("kill-{after}"));
         let mut child = jixiao()
             .args(["archive", "ingest", "--db", db.to_str().unwrap()])
+            .args(common::DEPTH)
             .args(["corpus", "fixtures/pdf"])
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -361,6 +363,8 @@ fn two_writers_at_once_share_a_sqlite_archive() {
                 "ingest",
                 "--db",
                 &db_text,
+                "--max-depth",
+                "1",
                 "corpus",
                 "fixtures/pdf",
             ])
@@ -436,7 +440,10 @@ fn an_archive_of_the_previous_schema_version_is_migrated() {
     assert_eq!(code, Some(0), "{out}");
     let c = rusqlite::Connection::open(&db).unwrap();
     c.execute_batch(
-        "DROP TABLE fund_sources; DROP TABLE area_targets; \
+        "DROP VIEW findings_by_unit_year; DROP VIEW execution_rates; \
+         DROP VIEW projects_with_errors; DROP VIEW project_years; DROP VIEW publications; \
+         DROP INDEX documents_content; ALTER TABLE documents DROP COLUMN content_sha256; \
+         DROP TABLE fund_sources; DROP TABLE area_targets; \
          ALTER TABLE indicators DROP COLUMN period; \
          UPDATE meta SET value = '2' WHERE key = 'schema_version';",
     )
@@ -595,4 +602,115 @@ fn an_archive_is_read_without_writing_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no archive at"));
     assert!(!missing.exists());
+}
+
+/// The README's SQL blocks, pasted as they are printed (starting with their
+/// `-- example:` comment), run through the command line as an argument,
+/// with `--file` and on standard input, and give the rows the library gives.
+#[test]
+fn the_readme_sql_blocks_run_as_printed_on_the_command_line() {
+    let db = corpus_archive("readme-cli");
+    let mut archive = Archive::open(db.to_str().unwrap()).unwrap();
+    let file = db.with_file_name("query.sql");
+    for (name, sql) in readme_examples() {
+        let expected = archive.query(&sql).unwrap().to_text();
+        let as_argument = jixiao()
+            .args(["archive", "query", "--db"])
+            .arg(&db)
+            .arg(&sql)
+            .output()
+            .unwrap();
+        assert_eq!(
+            as_argument.status.code(),
+            Some(0),
+            "{name}: {as_argument:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&as_argument.stdout),
+            expected,
+            "{name}"
+        );
+        std::fs::write(&file, &sql).unwrap();
+        let from_file = jixiao()
+            .args(["archive", "query", "--db"])
+            .arg(&db)
+            .arg("--file")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&from_file.stdout),
+            expected,
+            "{name}"
+        );
+        let from_stdin = jixiao()
+            .args(["archive", "query", "--db"])
+            .arg(&db)
+            .stdin(std::fs::File::open(&file).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&from_stdin.stdout),
+            expected,
+            "{name}"
+        );
+    }
+}
+
+/// A path that is no archive is an error for every command but `ingest`
+/// (which creates one), and is left as it was.
+#[test]
+fn only_ingest_creates_an_archive() {
+    let db = scratch("not-an-archive");
+    std::fs::write(&db, "项目名称\t不是档案\n").unwrap();
+    for args in [
+        vec!["archive", "counts"],
+        vec!["archive", "history", "项目"],
+        vec!["archive", "query", "SELECT 1"],
+    ] {
+        let out = jixiao().args(&args).arg("--db").arg(&db).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("not a jixiao archive"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&db).unwrap(),
+        "项目名称\t不是档案\n"
+    );
+}
+
+/// A PDF and the text extracted from it say the same: the archive keeps
+/// both files, and its views count the publication once.
+#[test]
+fn a_document_and_its_twin_in_another_format_are_one_publication() {
+    let db = scratch("twins");
+    let (code, out) = ingest(&db, &["fixtures/pdf/004_form.txt"]);
+    assert_eq!(code, Some(0), "{out}");
+    let c = || rusqlite::Connection::open(&db).unwrap();
+    let one = |sql: &str| -> i64 { c().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let rates = one("SELECT count(*) FROM execution_rates");
+    let years = one("SELECT count(*) FROM project_years");
+    assert!(rates > 0 && years > 0);
+    // The PDF, and its text saved as Excel's "Unicode text" would.
+    let utf16 = db.with_file_name("004_form.utf-16le.txt");
+    let text = std::fs::read_to_string("fixtures/pdf/004_form.txt").unwrap();
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(&utf16, bytes).unwrap();
+    let (code, out) = ingest(&db, &["fixtures/pdf/004_form.pdf", utf16.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(one("SELECT count(*) FROM documents"), 3);
+    assert_eq!(
+        one("SELECT count(DISTINCT content_sha256) FROM documents"),
+        1,
+        "the three files say the same"
+    );
+    assert_eq!(one("SELECT count(*) FROM execution_rates"), rates);
+    assert_eq!(one("SELECT count(*) FROM project_years"), years);
+    // A document that says something else is a publication of its own.
+    let (code, out) = ingest(&db, &["corpus/002_bc93ede7711070ab.txt"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(one("SELECT count(*) FROM project_years") > years);
 }

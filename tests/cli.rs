@@ -20,11 +20,32 @@ fn the_bundled_corpus_is_read_without_failure() {
     let (code, json, _) = jixiao(&["check", "corpus/"]);
     assert_eq!(code, 0);
     let docs = json["documents"].as_array().unwrap();
-    assert_eq!(docs.len(), 5);
+    // Every text file of the corpus, the provinces' folder included.
+    let text_files = |dir: &str| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "txt")
+            })
+            .count()
+    };
+    assert_eq!(
+        docs.len(),
+        text_files("corpus") + text_files("corpus/provinces")
+    );
     assert!(docs
         .iter()
         .all(|d| d["errors"].as_array().unwrap().is_empty()));
-    let forms: usize = docs
+    let shanghai: Vec<&serde_json::Value> = docs
+        .iter()
+        .filter(|d| !d["source"].as_str().unwrap().contains("provinces"))
+        .collect();
+    assert_eq!(shanghai.len(), 5);
+    let forms: usize = shanghai
         .iter()
         .map(|d| d["forms"].as_array().unwrap().len())
         .sum();
@@ -56,11 +77,8 @@ fn one_bad_file_does_not_stop_the_batch() {
     let dir = std::env::temp_dir().join(format!("jixiao-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy("corpus/002_bc93ede7711070ab.txt", dir.join("a_good.txt")).unwrap();
-    std::fs::write(
-        dir.join("b_latin1.txt"),
-        b"\xcf\xee\xc4\xbf\t\xc3\xfb\xb3\xc6\n",
-    )
-    .unwrap();
+    // Latin-1 text: neither UTF-8 nor a Chinese encoding.
+    std::fs::write(dir.join("b_latin1.txt"), b"caf\xe9\tcr\xe8me\n").unwrap();
     std::fs::write(dir.join("c_empty.txt"), b"").unwrap();
     std::fs::write(dir.join("d_scan.pdf"), b"%PDF-1.7\n").unwrap();
     let (code, json, stderr) = jixiao(&["check", dir.to_str().unwrap()]);
@@ -254,4 +272,141 @@ fn redact_contacts_masks_names_and_phones_everywhere() {
     assert!(records
         .iter()
         .all(|r| !mobile.is_match(r) && !r.contains("刘太如")));
+}
+
+/// A scratch directory of this test process.
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn sources(json: &serde_json::Value) -> Vec<String> {
+    json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["source"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Directories are walked all the way down, extensions matched in any case,
+/// hidden files and folders skipped, each directory's files in name order.
+#[test]
+fn a_tree_is_walked_with_extensions_in_any_case() {
+    let dir = scratch_dir("tree");
+    let put = |rel: &str, from: &str| {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::copy(from, path).unwrap();
+    };
+    put("2023/REPORT.TXT", "corpus/004_fba036f995728357.txt");
+    put("2024/q1/deep/表.Pdf", "fixtures/pdf/004_form.pdf");
+    put("2024/a.csv", "fixtures/text/002.csv");
+    put(".cache/hidden.txt", "corpus/004_fba036f995728357.txt");
+    put("2024/.partial.txt", "corpus/004_fba036f995728357.txt");
+    put("notes.md", "README.md");
+    let d = dir.to_str().unwrap();
+    let (code, json, stderr) = jixiao(&["check", d]);
+    assert_eq!(code, 0, "{stderr}");
+    let want: Vec<String> = ["2023/REPORT.TXT", "2024/a.csv", "2024/q1/deep/表.Pdf"]
+        .iter()
+        .map(|r| dir.join(r).display().to_string())
+        .collect();
+    assert_eq!(sources(&json), want);
+    // --max-depth 2: the directory's own files and those one level down.
+    let (code, json, _) = jixiao(&["check", "--max-depth", "2", d]);
+    assert_eq!(code, 0);
+    assert_eq!(sources(&json), want[..2]);
+    // Nothing to read in a directory is a warning; no input at all, exit 2.
+    let empty = scratch_dir("empty");
+    let (code, _, stderr) = jixiao(&[
+        "check",
+        empty.to_str().unwrap(),
+        "corpus/002_bc93ede7711070ab.txt",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("warning") && stderr.contains("no file to read"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = jixiao(&["check", empty.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no input to read"), "{stderr}");
+}
+
+/// `-` reads standard input, its format sniffed from the bytes.
+#[test]
+fn a_dash_reads_standard_input() {
+    use std::io::Write;
+    for file in [
+        "corpus/004_fba036f995728357.txt",
+        "fixtures/pdf/004_form.pdf",
+        "fixtures/text/004.utf-16le.txt",
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["check", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let bytes = std::fs::read(file).unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["documents"][0]["source"], "-");
+        assert_eq!(json["documents"][0]["forms"][0]["grade"], "优秀", "{file}");
+    }
+}
+
+/// A reader that stops early (`| head -1`) ends jixiao quietly with 0.
+#[test]
+fn a_closed_pipe_ends_quietly_with_status_0() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["check", "corpus/"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    assert_eq!(first[0], b'{');
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// `-o -` is standard output; usage errors are found before any input is
+/// read and exit 2; an output that cannot be written is its own message.
+#[test]
+fn output_options_and_their_errors() {
+    let (code, json, _) = jixiao(&["check", "-o", "-", "corpus/004_fba036f995728357.txt"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["documents"][0]["forms"][0]["grade"], "优秀");
+    let (code, _, stderr) = jixiao(&["check", "--table", "findings", "corpus/"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--table needs --format csv"), "{stderr}");
+    let (code, _, stderr) = jixiao(&["check", "--format", "csv", "--table", "nope", "corpus/"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no such table") && stderr.contains("findings"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = jixiao(&["check", "--encoding", "klingon", "corpus/"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("klingon"), "{stderr}");
+    let unwritable = "/proc/no/such/dir/report.json";
+    let (code, _, stderr) = jixiao(&["check", "-o", unwritable, "corpus/004_fba036f995728357.txt"]);
+    assert_eq!(code, 4);
+    assert!(
+        stderr.contains(&format!("cannot write the report to {unwritable}")),
+        "{stderr}"
+    );
 }

@@ -45,17 +45,19 @@ fn every_report_validates_against_the_schema() {
     let schema = schema();
     let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["check", "corpus", "fixtures/pdf"])
+        .args(["check", "corpus", "fixtures/pdf", "fixtures/text"])
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let documents = report["documents"].as_array().unwrap();
-    let inputs = ["corpus", "fixtures/pdf"]
+    // Every text, CSV and PDF file in those folders, all the way down.
+    let inputs = ["corpus", "fixtures/pdf", "fixtures/text"]
         .iter()
-        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .flat_map(walkdir::WalkDir::new)
         .filter(|e| {
             let p = e.as_ref().unwrap().path();
-            p.extension().is_some_and(|x| x == "txt" || x == "pdf")
+            p.extension()
+                .is_some_and(|x| x == "txt" || x == "pdf" || x == "csv")
         })
         .count();
     assert_eq!(documents.len(), inputs);

@@ -35,11 +35,39 @@ pub enum ArchiveError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL refused or could not be reached.
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", postgres_message(.0))]
     Postgres(#[from] postgres::Error),
     /// The archive holds something this version cannot use.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// What the PostgreSQL server (or the connection to it) said: the server's
+/// own message with its detail and hint for an error it reported (database
+/// missing, authentication failed, a statement refused in a read-only
+/// transaction), else every cause down the chain (host unreachable,
+/// connection refused).
+fn postgres_message(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut text = format!("{}: {}", db.severity(), db.message());
+        if let Some(detail) = db.detail() {
+            text += &format!(" ({detail})");
+        }
+        if let Some(hint) = db.hint() {
+            text += &format!("; {hint}");
+        }
+        return text;
+    }
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let said = c.to_string();
+        if !text.contains(&said) {
+            text += &format!(": {said}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 impl ArchiveError {
@@ -60,12 +88,17 @@ impl ArchiveError {
 /// The schema this version writes. An archive of an earlier version it can
 /// migrate is migrated when opened for writing; a later one is refused
 /// rather than half understood.
-pub const SCHEMA_VERSION: &str = "3";
+pub const SCHEMA_VERSION: &str = "4";
 
 /// What turns an archive of one version into the next: version 2 → 3 adds
 /// the declarations' fund sources and per-area targets (their tables are
-/// created with the others) and each indicator's period.
-const MIGRATIONS: &[(&str, &str)] = &[("2", "ALTER TABLE indicators ADD COLUMN period TEXT")];
+/// created with the others) and each indicator's period; 3 → 4 the hash of
+/// what a document says, by which the views count a publication once
+/// whatever formats it was ingested in.
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("2", "ALTER TABLE indicators ADD COLUMN period TEXT"),
+    ("3", "ALTER TABLE documents ADD COLUMN content_sha256 TEXT"),
+];
 
 /// Tables, in the order rows depend on each other. `{pk}` is the dialect's
 /// auto-numbered key.
@@ -78,6 +111,7 @@ CREATE TABLE IF NOT EXISTS documents (
     id {pk},
     sha256 TEXT NOT NULL UNIQUE,
     report_sha256 TEXT NOT NULL,
+    content_sha256 TEXT,
     source TEXT NOT NULL,
     kind TEXT NOT NULL,
     unit TEXT,
@@ -250,12 +284,20 @@ CREATE INDEX IF NOT EXISTS unmapped_form ON unmapped(form_id);
 /// Views for the common questions (documented in the README). Written in
 /// SQL that SQLite and PostgreSQL both run.
 pub const VIEWS: &str = "
+CREATE INDEX IF NOT EXISTS documents_content ON documents(content_sha256);
 DROP VIEW IF EXISTS findings_by_unit_year;
+DROP VIEW IF EXISTS execution_rates;
+DROP VIEW IF EXISTS projects_with_errors;
+DROP VIEW IF EXISTS project_years;
+DROP VIEW IF EXISTS publications;
+CREATE VIEW publications AS
+SELECT d.* FROM documents d
+WHERE d.content_sha256 IS NULL
+   OR d.id = (SELECT MIN(t.id) FROM documents t WHERE t.content_sha256 = d.content_sha256);
 CREATE VIEW findings_by_unit_year AS
 SELECT d.unit, d.year, f.severity, f.check_id, COUNT(*) AS findings
-FROM findings f JOIN documents d ON d.id = f.document_id
+FROM findings f JOIN publications d ON d.id = f.document_id
 GROUP BY d.unit, d.year, f.severity, f.check_id;
-DROP VIEW IF EXISTS execution_rates;
 CREATE VIEW execution_rates AS
 SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.evaluated_on,
        fo.money_unit, fo.adjusted_budget, fo.executed, fo.execution_rate,
@@ -263,19 +305,17 @@ SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.evaluated_on,
        d.source
 FROM forms fo
 JOIN projects p ON p.id = fo.project_id
-JOIN documents d ON d.id = fo.document_id
+JOIN publications d ON d.id = fo.document_id
 WHERE fo.kind = 'self_evaluation';
-DROP VIEW IF EXISTS projects_with_errors;
 CREATE VIEW projects_with_errors AS
 SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.kind,
        COUNT(*) AS errors, d.source
 FROM findings f
 JOIN forms fo ON fo.id = f.form_id
 JOIN projects p ON p.id = fo.project_id
-JOIN documents d ON d.id = fo.document_id
+JOIN publications d ON d.id = fo.document_id
 WHERE f.severity = 'error'
 GROUP BY p.id, p.unit, p.name, fo.year, fo.kind, d.source;
-DROP VIEW IF EXISTS project_years;
 CREATE VIEW project_years AS
 SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.kind,
        fo.project_name AS printed_name, fo.link_evidence, fo.money_unit,
@@ -284,16 +324,18 @@ SELECT p.id AS project_id, p.unit, p.name AS project, fo.year, fo.kind,
        fo.total_score, fo.grade, d.source
 FROM forms fo
 JOIN projects p ON p.id = fo.project_id
-JOIN documents d ON d.id = fo.document_id;
+JOIN publications d ON d.id = fo.document_id;
 ";
 
 /// The tables whose rows an ingest writes, for counting.
-pub const TABLE_NAMES: [&str; 10] = [
+pub const TABLE_NAMES: [&str; 12] = [
     "documents",
     "projects",
     "forms",
     "funds_rows",
+    "fund_sources",
     "indicators",
+    "area_targets",
     "line_items",
     "budget_rows",
     "budget_amounts",
@@ -593,7 +635,7 @@ impl Archive {
                         fo.link_evidence, fo.money_unit, fo.declared_budget, fo.adjusted_budget, \
                         fo.executed, fo.execution_rate, fo.total_score, fo.grade, \
                         fo.declared_budget_fen, fo.adjusted_budget_fen, fo.executed_fen \
-                 FROM forms fo JOIN documents d ON d.id = fo.document_id \
+                 FROM forms fo JOIN publications d ON d.id = fo.document_id \
                  WHERE fo.project_id = $1 \
                  ORDER BY fo.sort_year, fo.kind, d.source, fo.ordinal",
                 &[p[0].clone()],
@@ -846,12 +888,16 @@ impl<'a> Ingest<'a> {
         let json = |v: &dyn ErasedJson| v.to_json();
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
         let document_id = self.insert(
-            "INSERT INTO documents (sha256, report_sha256, source, kind, unit, year, \
-             form_count, finding_count, error, repairs, geometry, ingested_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO documents (sha256, report_sha256, content_sha256, source, kind, unit, \
+             year, form_count, finding_count, error, repairs, geometry, ingested_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             &[
                 sha.into(),
                 report_sha.into(),
+                report
+                    .content()
+                    .map(|c| hex(&Sha256::digest(c.to_string().as_bytes())))
+                    .into(),
                 report.source.as_str().into(),
                 document_kind(&forms, !report.errors.is_empty()).into(),
                 unit.clone().into(),
