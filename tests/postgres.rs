@@ -192,3 +192,44 @@ fn the_readme_example_queries_give_sqlites_answers_on_postgres() {
         assert_eq!(a.to_text(), b.to_text(), "{name}");
     }
 }
+
+/// What the server or the connection said reaches the user: a database
+/// that does not exist, a statement refused in the read-only query, a host
+/// that does not answer.
+#[test]
+fn postgres_errors_say_what_the_server_said() {
+    let Some(db) = fresh_database("errors") else {
+        return;
+    };
+    let (code, out) = ingest(&db, &["corpus/002_bc93ede7711070ab.txt"]);
+    assert_eq!(code, Some(0), "{out}");
+    let stderr = |args: &[&str]| {
+        let out = jixiao().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let base = std::env::var("JIXIAO_TEST_POSTGRES").unwrap();
+    let missing = format!("{base}/jixiao_no_such_database");
+    let said = stderr(&["archive", "counts", "--db", &missing]);
+    assert!(
+        said.contains("database \"jixiao_no_such_database\" does not exist"),
+        "{said}"
+    );
+    let said = stderr(&["archive", "query", "--db", &db, "DELETE FROM documents"]);
+    assert!(said.contains("read-only transaction"), "{said}");
+    assert_eq!(
+        counts(&db)
+            .iter()
+            .find(|(t, _)| *t == "documents")
+            .unwrap()
+            .1,
+        1
+    );
+    let said = stderr(&[
+        "archive",
+        "counts",
+        "--db",
+        "postgresql://jixiao@127.0.0.1:1/x",
+    ]);
+    assert!(said.contains("refused"), "{said}");
+}
