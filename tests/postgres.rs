@@ -92,6 +92,7 @@ fn two_writers_at_once_store_each_document_once() {
     let spawn = || {
         jixiao()
             .args(["archive", "ingest", "--db", &db])
+            .args(common::DEPTH)
             .args(ALL)
             .output()
     };
@@ -136,6 +137,7 @@ fn a_writer_killed_mid_ingest_leaves_postgres_consistent() {
     let expected = counts(&lite);
     let mut child = jixiao()
         .args(["archive", "ingest", "--db", &db])
+        .args(common::DEPTH)
         .args(ALL)
         .stdout(std::process::Stdio::null())
         .spawn()
