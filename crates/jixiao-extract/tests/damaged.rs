@@ -235,3 +235,101 @@ fn repairs_when_damaged_are_checked_against_the_known_repairs() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(err.contains("unknown repair `reorder_everything`"), "{err}");
 }
+
+/// A damaged Shanghai 自评表 (debris in two cells of the header), read by
+/// its layout reader: the first indicator's values run onto a second line
+/// that repeats its weight and score (a second text layer), and the merged
+/// level cells are printed as fragments on the lines between indicators.
+const SHANGHAI: &str = "财政项目支出绩效自评表
+(2023 年度)
+项目名称\t示例项目
+~\\\t<i></i>
+项目资金 (万元)\t\t年初预算数\t全年预算数\t全年执行数\t分数\t执行率(%)\t得分
+\t年度资金总额:\t10.00\t10.00\t10.00\t10.00\t100.00\t10.00
+一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施
+\t\t培训覆盖率\t=100.00(百\t100.00(百\t50.00\t50.00
+\t\t\t分比)\t分比)\t50.00\t50.00
+产出\t数量
+指标\t指标
+\t\t满意度\t≥90.00(百分比)\t95.00(百分比)\t40.00\t40.00
+总分\t\t\t\t\t100.00\t100.00
+评分等级\t优
+";
+
+/// The shipped templates with `shanghai_modern` replaced by one whose
+/// `repairs_when_damaged` is `list`.
+fn shanghai_with(list: &str) -> Templates {
+    let dir = std::env::temp_dir().join(format!(
+        "jixiao-shanghai-{}-{}",
+        std::process::id(),
+        list.len()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shipped = include_str!("../../../templates/self_evaluation/shanghai_modern.toml");
+    let t: String = shipped
+        .lines()
+        .map(|l| match l.starts_with("repairs_when_damaged") {
+            true => format!("repairs_when_damaged = [{list}]\n"),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(dir.join("shanghai_modern.toml"), t).unwrap();
+    let loaded = Templates::with_dir(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    loaded
+}
+
+fn shanghai(list: &str) -> SelfEvaluation {
+    let doc = read_document_with(SHANGHAI, &shanghai_with(list));
+    doc.forms[0].as_self_evaluation().unwrap().clone()
+}
+
+#[test]
+fn second_layer_drops_a_repeated_row_when_turned_on() {
+    let f = shanghai("\"second_layer\", \"level_fragments\"");
+    assert_eq!(f.indicators.len(), 2, "{:?}", f.indicators);
+    let first = &f.indicators[0];
+    assert_eq!(first.name.as_deref(), Some("培训覆盖率"));
+    assert_eq!(first.target.as_ref().unwrap().text, "=100.00(百分比)");
+    assert_eq!(first.actual.as_ref().unwrap().text, "100.00(百分比)");
+    let notes = repairs_named(&f, "second_layer");
+    assert_eq!(notes.len(), 1, "{:?}", f.repairs);
+    assert!(f.repairs.iter().any(|r| r.line == 9 && r.affects_numbers));
+    // The repeated weight and score are left out, each with why.
+    let repeated: Vec<(usize, &str)> = f
+        .unmapped
+        .iter()
+        .filter(|u| u.line == 9)
+        .map(|u| (u.column, u.text.as_str()))
+        .collect();
+    assert_eq!(repeated, vec![(5, "50.00"), (6, "50.00")]);
+}
+
+#[test]
+fn second_layer_does_nothing_where_it_is_not_turned_on() {
+    let f = shanghai("\"level_fragments\"");
+    assert!(repairs_named(&f, "second_layer").is_empty());
+    // The continuation line is read as an indicator of its own.
+    assert_eq!(f.indicators.len(), 3, "{:?}", f.indicators);
+    assert_eq!(f.indicators[1].weight.as_ref().unwrap().line, 9);
+}
+
+#[test]
+fn level_fragments_spell_the_merged_level_cells_when_turned_on() {
+    let f = shanghai("\"second_layer\", \"level_fragments\"");
+    for ind in &f.indicators {
+        assert_eq!(ind.level1.as_deref(), Some("产出指标"), "{ind:?}");
+        assert_eq!(ind.level2.as_deref(), Some("数量指标"), "{ind:?}");
+    }
+    assert_eq!(f.indicators[1].name.as_deref(), Some("满意度"));
+}
+
+#[test]
+fn level_fragments_do_nothing_where_they_are_not_turned_on() {
+    let f = shanghai("\"second_layer\"");
+    assert_eq!(f.indicators[0].level1, None);
+    assert_eq!(f.indicators[0].level2, None);
+    // The fragments are not taken for levels: they run into the next name.
+    let next = f.indicators[1].name.as_deref().unwrap();
+    assert!(next != "满意度" && next.contains("满意度"), "{next}");
+}

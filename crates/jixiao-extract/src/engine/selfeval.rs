@@ -2014,6 +2014,11 @@ impl Reader<'_> {
             mapped: total - self.form.unmapped.len(),
             unmapped: self.form.unmapped.len(),
         };
+        self.missing_blocks(&b);
+    }
+
+    /// The blocks and fields the form does not print, each with why.
+    fn missing_blocks(&mut self, b: &Blocks) {
         if b.funds.is_none() {
             let reason = if self.t.funds.headerless {
                 "no funds block (资金情况, 年度资金总额 …) in this form"
