@@ -7,7 +7,10 @@
 //! target and actual stand right before them.
 
 use crate::document::year_line;
-use crate::engine::damage::{self, garbled, is_cjk, numeric_pair, score_like, GARBLED};
+use crate::engine::damage::{
+    self, closing_fragment, garbled, is_cjk, numeric_pair, open, open_tail, score_like, Above,
+    Candidate, Layer, GARBLED,
+};
 use crate::engine::Template;
 use crate::html::html_to_text;
 use crate::labels::{scan_labels, HeaderLabel};
@@ -15,7 +18,7 @@ use crate::ledger::Ledger;
 use crate::levels::{Level, Levels};
 use crate::model::*;
 use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
-use crate::rows::{compact, squeeze, Cell, Row};
+use crate::rows::{squeeze, Cell, Row};
 use crate::vocab::{self, FundsColumn, IndicatorColumn};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -70,27 +73,6 @@ fn is_total_row(row: &Row) -> bool {
 fn is_grade_row(row: &Row) -> bool {
     let c = row.compact();
     c.contains("评分等") || c.contains("平分等级")
-}
-
-/// An indicator value with an opening bracket that the line did not close.
-fn open(text: &str) -> bool {
-    let opens = text.matches(['(', '（']).count();
-    let closes = text.matches([')', '）']).count();
-    opens > closes
-}
-
-/// A cell that only closes a bracket opened on the line above (`比)`, `分比)`).
-fn closing_fragment(text: &str) -> bool {
-    let c: Cow<str> = if text.chars().any(char::is_whitespace) {
-        Cow::Owned(compact(text))
-    } else {
-        Cow::Borrowed(text)
-    };
-    (c.ends_with(')') || c.ends_with('）'))
-        && !c.contains(['(', '（'])
-        && !c
-            .chars()
-            .any(|ch| ch.is_ascii_digit() || "=≥≤<>".contains(ch))
 }
 
 struct Landmarks {
@@ -1147,26 +1129,7 @@ fn place_continuation(
     }
 }
 
-/// `s` ends in an open value that follows a closed one (`=90.00(百分比) =90.00(百分`):
-/// the line carried the end of one indicator's value and the start of the next's.
-/// Returns where the open tail starts.
-fn open_tail(s: &str) -> Option<usize> {
-    let cut = s.trim_end().rfind(char::is_whitespace)?;
-    let (head, tail) = s.split_at(cut);
-    (!head.trim().is_empty() && !open(head) && open(tail)).then_some(cut)
-}
-
-/// Whether an indicator row is a second copy of its neighbour.
-enum Layer {
-    /// A real indicator.
-    Own,
-    /// A real indicator whose values started on the line above, inside the
-    /// previous indicator's cells.
-    OwnWithTail,
-    /// A copy from a second text layer, with why.
-    Copy(String),
-}
-
+/// The `second_layer` test of an indicator row against the one being built.
 fn second_layer(
     current: &Option<Building>,
     rest: &[&Cell],
@@ -1176,43 +1139,29 @@ fn second_layer(
     score: &Cell,
     damaged: bool,
 ) -> Layer {
-    let value_garbled = [target, actual]
-        .iter()
-        .flatten()
-        .any(|c| damaged && garbled(&c.text, true));
     let Some(b) = current.as_ref() else {
         return Layer::Own;
     };
-    let same_numbers = b.ind.weight.as_ref().is_some_and(|w| w.raw == weight.text)
-        && b.ind.score.as_ref().is_some_and(|s| s.raw == score.text);
-    let name_key = squeeze(&b.name);
-    let repeats_name = !b.name.is_empty()
-        && rest
+    let above = Above {
+        name: &b.name,
+        target: &b.target,
+        actual: &b.actual,
+        weight: b.ind.weight.as_ref().map(|n| n.raw.as_str()),
+        score: b.ind.score.as_ref().map(|n| n.raw.as_str()),
+    };
+    let row = Candidate {
+        keys: rest.iter().chain(target.iter()).map(|c| c.key()).collect(),
+        name: rest
             .iter()
-            .chain(target.iter())
-            .any(|c| c.key() == name_key);
-    if value_garbled && (same_numbers || repeats_name) {
-        return Layer::Copy("second text layer: garbled copy of the indicator above".into());
-    }
-    let name: String = rest
-        .iter()
-        .filter(|c| level_of(&c.text).is_none())
-        .map(|c| c.key())
-        .collect();
-    if !name.is_empty() && name == name_key {
-        return Layer::Copy("second text layer: repeats the name of the indicator above".into());
-    }
-    let closes = |c: Option<&Cell>| c.is_some_and(|c| closing_fragment(&c.text));
-    if b.is_open() && closes(target) && closes(actual) {
-        if open_tail(&b.target).is_some() && open_tail(&b.actual).is_some() {
-            return Layer::OwnWithTail;
-        }
-        return Layer::Copy(
-            "second text layer: weight and score repeated on the continuation line of the indicator above"
-                .into(),
-        );
-    }
-    Layer::Own
+            .filter(|c| level_of(&c.text).is_none())
+            .map(|c| c.key())
+            .collect(),
+        target: target.map(|c| c.text.as_str()),
+        actual: actual.map(|c| c.text.as_str()),
+        weight: &weight.text,
+        score: &score.text,
+    };
+    damage::second_layer(&above, &row, damaged)
 }
 
 fn read_totals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {

@@ -4,6 +4,16 @@
 //! layer's letters (`ISO9001`, `PM2.5`) are values either way.
 
 use jixiao_extract::{read_document, read_document_with, SelfEvaluation, Templates};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A directory of its own for each set of templates a test writes.
+fn scratch(what: &str) -> std::path::PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("jixiao-{what}-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
 
 /// A made-up national form: its second page was extracted bottom-up (the
 /// grade, then the total, then its two indicator rows in reverse, the
@@ -36,12 +46,7 @@ fn damaged_form() -> String {
 /// The shipped templates and a trial one for the form's title, with the
 /// given repairs line.
 fn templates(repairs: &str) -> Templates {
-    let dir = std::env::temp_dir().join(format!(
-        "jixiao-damaged-{}-{}",
-        std::process::id(),
-        repairs.len()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("damaged");
     let t = format!(
         "id = \"repair_trial\"\nkind = \"self_evaluation\"\nfamily = \"national\"\nextends = \"national\"\n{repairs}\n[recognise]\ntitle = [\"修复试验项目支出绩效自评表\"]\n"
     );
@@ -224,8 +229,7 @@ fn debris_does_nothing_where_it_is_not_turned_on() {
 
 #[test]
 fn repairs_when_damaged_are_checked_against_the_known_repairs() {
-    let dir = std::env::temp_dir().join(format!("jixiao-damaged-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("damaged-bad");
     std::fs::write(
         dir.join("y.toml"),
         "id = \"y\"\nkind = \"self_evaluation\"\nfamily = \"national\"\nrepairs_when_damaged = [\"reorder_everything\"]\n",
@@ -259,12 +263,7 @@ const SHANGHAI: &str = "财政项目支出绩效自评表
 /// The shipped templates with `shanghai_modern` replaced by one whose
 /// `repairs_when_damaged` is `list`.
 fn shanghai_with(list: &str) -> Templates {
-    let dir = std::env::temp_dir().join(format!(
-        "jixiao-shanghai-{}-{}",
-        std::process::id(),
-        list.len()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("shanghai");
     let shipped = include_str!("../../../templates/self_evaluation/shanghai_modern.toml");
     let t: String = shipped
         .lines()
@@ -332,4 +331,62 @@ fn level_fragments_do_nothing_where_they_are_not_turned_on() {
     // The fragments are not taken for levels: they run into the next name.
     let next = f.indicators[1].name.as_deref().unwrap();
     assert!(next != "满意度" && next.contains("满意度"), "{next}");
+}
+
+/// The damaged national form whose first indicator's values run onto a
+/// second line that repeats its weight and score. (Its second indicator
+/// keeps the same weight and score, and values that are no garbage.)
+fn copied_form() -> String {
+    damaged_form()
+        .replace(
+            "ISO9001\tISO9001\t30.00\t30.00\n",
+            "=100.00(百\t100.00(百\t30.00\t30.00\n\t\t\t分比)\t分比)\t30.00\t30.00\n",
+        )
+        .replace("PM2.5\tPM2.5", "达标\t达标")
+}
+
+#[test]
+fn second_layer_on_the_engine_drops_the_copy_and_keeps_its_closing_text() {
+    let f = read(
+        &copied_form(),
+        &templates("repairs_when_damaged = [\"second_layer\"]"),
+    );
+    let first = &f.indicators[0];
+    assert_eq!(first.name.as_deref(), Some("质量体系认证"));
+    assert_eq!(first.target.as_ref().unwrap().text, "=100.00(百分比)");
+    assert_eq!(first.actual.as_ref().unwrap().text, "100.00(百分比)");
+    assert_eq!(first.lines, vec![8, 9]);
+    assert_eq!(f.indicators.len(), 4);
+    let copied: Vec<(usize, &str, &str)> = f
+        .unmapped
+        .iter()
+        .filter(|u| u.line == 9)
+        .map(|u| (u.column, u.text.as_str(), u.reason.as_str()))
+        .collect();
+    let why = "in an indicator row copied from a second text layer";
+    assert_eq!(copied, vec![(5, "30.00", why), (6, "30.00", why)]);
+    assert_eq!(repairs_named(&f, "second_layer").len(), 1);
+    // The copy is known for one: the table is still read whole.
+    assert!(f.not_read_whole.is_empty(), "{:?}", f.not_read_whole);
+}
+
+#[test]
+fn second_layer_on_the_engine_does_nothing_where_it_is_not_turned_on() {
+    for f in [
+        read(&copied_form(), &templates("")),
+        read(
+            &copied_form().replace("\\~\\\t<i></i>\n", ""),
+            &templates("repairs_when_damaged = [\"second_layer\"]"),
+        ),
+    ] {
+        assert!(repairs_named(&f, "second_layer").is_empty());
+        assert_eq!(f.indicators[0].target.as_ref().unwrap().text, "=100.00(百");
+        // The copied line's figures are values of a row with no name: the
+        // table is not read whole, so nothing is checked over it.
+        assert!(
+            f.not_read_whole.iter().any(|n| n.block == "indicators"),
+            "{:?}",
+            f.not_read_whole
+        );
+    }
 }

@@ -1316,6 +1316,9 @@ impl Reader<'_> {
         if self.repair_on("rows_split_at_break") && self.continues_above(row, cols) {
             return;
         }
+        if self.repair_on("second_layer") && self.second_layer_copy(row, cols) {
+            return;
+        }
         let labels = &self.t.indicators.block_labels;
         let mut ind = Indicator {
             line: row.line,
@@ -1995,6 +1998,7 @@ impl Reader<'_> {
                     && !block.is_empty()
                     && !reason.starts_with("a signature")
                     && reason != NUMBERING
+                    && reason != damage::COPIED
                 {
                     self.not_whole(
                         block,

@@ -393,7 +393,7 @@ pub const REPAIRS: &[(&str, &str)] = &[
     ),
     (
         "second_layer",
-        "an indicator row that repeats its neighbour (the same weight and score beside a garbled value, the same name, or the weight and score again on the continuation line of the row above) is a copy from a second text layer and is left out (read by the `shanghai_modern` reader)",
+        "an indicator row that repeats its neighbour (the same weight and score beside a garbled value, the same name, or the weight and score again on the continuation line of the row above) is a copy from a second text layer and is left out, each cell with why; its value cells that close the brackets the row above left open complete that row's values",
     ),
     (
         "level_fragments",
