@@ -1,5 +1,8 @@
-//! The modern self-evaluation layout (财政项目支出绩效自评表): header, funds
-//! block, goals, indicator table, 总分, 评分等级.
+//! The Shanghai modern layout (财政项目支出绩效自评表) when its text layer is
+//! damaged: header, funds block, goals, indicator table, 总分, 评分等级. A
+//! clean layer of this layout is read by the generic engine; this reader is
+//! what its template's `reader` names for a damaged one, and it makes the
+//! damaged-layer repairs (`engine::damage`) the template turns on.
 //!
 //! Columns are found by the meaning of their headers. Rows whose cells
 //! drifted (a merged cell lost, a header split over two lines) are read by
