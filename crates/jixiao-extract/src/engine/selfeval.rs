@@ -1313,10 +1313,7 @@ impl Reader<'_> {
     }
 
     fn read_body(&mut self, row: &Row, cols: &Columns, levels: &mut Levels) {
-        if self.repair_on("rows_split_at_break") && self.continues_above(row, cols) {
-            return;
-        }
-        if self.repair_on("second_layer") && self.second_layer_copy(row, cols) {
+        if self.joins_above(row, cols) {
             return;
         }
         let labels = &self.t.indicators.block_labels;
@@ -1409,6 +1406,14 @@ impl Reader<'_> {
         } else if filled {
             self.parent_row(row, ind, own_level);
         }
+    }
+
+    /// A body row that a repair the template turns on reads into the
+    /// indicator above: a row split at a page break, or a second layer's
+    /// copy.
+    fn joins_above(&mut self, row: &Row, cols: &Columns) -> bool {
+        (self.repair_on("rows_split_at_break") && self.continues_above(row, cols))
+            || (self.repair_on("second_layer") && self.second_layer_copy(row, cols))
     }
 
     /// Whether the template turns repair `name` on for this form: always,
