@@ -214,8 +214,9 @@ pub struct Template {
     /// Only a base for others, never chosen for a form.
     #[serde(default, rename = "abstract")]
     pub is_abstract: bool,
-    /// The reader: `generic` (default), or a layout reader that carries
-    /// repairs for damaged extractions of that layout.
+    /// The reader: `generic` (default), or `shanghai_modern`, the layout
+    /// reader that still reads damaged text layers of that layout (a clean
+    /// layer is read by the engine whatever this says).
     pub reader: Option<String>,
     /// Repairs this template turns on for every form it reads, by name
     /// (see [`REPAIRS`]).
