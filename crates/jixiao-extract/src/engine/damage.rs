@@ -13,6 +13,7 @@ use crate::number::{read_number, NumberCell};
 use crate::rows::{compact, squeeze, Cell, Row};
 use std::borrow::Cow;
 
+/// A CJK unified ideograph: the Chinese of a form's own text.
 pub(crate) fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
