@@ -8,6 +8,21 @@ use crate::model::*;
 use crate::modern;
 use crate::narrative;
 use crate::rows::{compact, read_rows, Row};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// The year a `(2023 年度)` line prints.
+pub(crate) fn year_line(row: &Row) -> Option<i32> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"(\d{4})\s*年\s*度?").expect("year pattern"));
+    let c = row.compact();
+    let inner = c.strip_prefix(['(', '（'])?.strip_suffix([')', '）'])?;
+    let caps = re.captures(inner)?;
+    if caps.get(0)?.as_str().len() != inner.len() {
+        return None;
+    }
+    caps[1].parse().ok()
+}
 
 /// `## (2020 年)`: a year printed as a heading.
 fn year_heading(key: &str) -> bool {
@@ -71,7 +86,7 @@ fn head_of(row: &Row, titles: &TitleIndex) -> Option<Head> {
     if c.starts_with('#') || c.contains("申报表") || c.ends_with("预算表") {
         return Some(Head::OtherTitle);
     }
-    if modern::year_line(row).is_some() || year_heading(c) {
+    if year_line(row).is_some() || year_heading(c) {
         return Some(Head::Year);
     }
     if c.starts_with("项目名称") || c.starts_with("项目主管") {
@@ -196,16 +211,21 @@ pub fn read_rows_document(rows: Vec<Row>) -> Document {
     read_rows_document_with(rows, Templates::builtin())
 }
 
-/// A self-evaluation read with the template that fits it best.
+/// A self-evaluation read with the template that fits it best (with no
+/// self-evaluation template loaded, the shipped national one). A damaged
+/// text layer turns on the template's `repairs_when_damaged`.
 fn read_self_evaluation(rows: &[Row], templates: &Templates, damaged: bool) -> SelfEvaluation {
-    match engine::choose(templates, rows) {
-        Some(t) => match t.reader.as_deref() {
-            // Its reader carries the repairs of a damaged text layer; a
-            // clean one is read by the generic engine like any other.
-            Some("shanghai_modern") if damaged => modern::read(rows, damaged),
-            _ => engine::read_self_evaluation(rows, t),
-        },
-        None => modern::read(rows, damaged),
+    let national = || {
+        Templates::builtin()
+            .get("national")
+            .expect("the national template is shipped")
+    };
+    let t = engine::choose(templates, rows).unwrap_or_else(national);
+    match t.reader.as_deref() {
+        // That layout reader still reads damaged layers of its layout; a
+        // clean one is read by the generic engine like any other.
+        Some("shanghai_modern") if damaged => modern::read(rows, t),
+        _ => engine::read_self_evaluation(rows, t, damaged),
     }
 }
 
@@ -213,8 +233,8 @@ fn read_self_evaluation(rows: &[Row], templates: &Templates, damaged: bool) -> S
 pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Document {
     let readings = crate::ruby::strip_readings(&mut rows);
     // A damaged text layer (debris in two cells or more) turns on the
-    // Shanghai reader's repairs for it; each cell they drop says why.
-    let damaged = modern::damaged_layer(&rows);
+    // repairs its forms' templates name for one; each cell they drop says why.
+    let damaged = engine::damage::damaged_layer(&rows);
     let mut forms: Vec<Result<Form, Unrecognized>> = Vec::new();
     let mut unrecognized: Vec<Unrecognized> = Vec::new();
     let mut last_was_other = false;

@@ -12,7 +12,8 @@ pub(crate) struct Ledger {
     rejected: BTreeMap<(usize, usize), Unmapped>,
     pub(crate) missing: Vec<Missing>,
     pub(crate) repairs: Vec<Repair>,
-    /// The document's text layer is damaged (see `modern::damaged_layer`).
+    /// The reader's `debris` repair is on, for a damaged text layer (see
+    /// `engine::damage`).
     pub(crate) damaged_layer: bool,
 }
 

@@ -1,38 +1,72 @@
-//! The modern self-evaluation layout (财政项目支出绩效自评表): header, funds
-//! block, goals, indicator table, 总分, 评分等级.
+//! The Shanghai modern layout (财政项目支出绩效自评表) when its text layer is
+//! damaged: header, funds block, goals, indicator table, 总分, 评分等级. A
+//! clean layer of this layout is read by the generic engine; this reader is
+//! what its template's `reader` names for a damaged one, and it makes the
+//! damaged-layer repairs (`engine::damage`) the template turns on.
 //!
 //! Columns are found by the meaning of their headers. Rows whose cells
 //! drifted (a merged cell lost, a header split over two lines) are read by
 //! shape: the weight and score are the rightmost pair of plain numbers, the
 //! target and actual stand right before them.
 
+use crate::document::year_line;
+use crate::engine::damage::{
+    self, closing_fragment, garbled, is_cjk, numeric_pair, open, open_tail, score_like, Above,
+    Candidate, Layer, GARBLED,
+};
+use crate::engine::Template;
 use crate::html::html_to_text;
 use crate::labels::{scan_labels, HeaderLabel};
 use crate::ledger::Ledger;
 use crate::levels::{Level, Levels};
 use crate::model::*;
 use crate::number::{num_at, read_measure, read_number, Num, NumberCell};
-use crate::rows::{compact, squeeze, Cell, Row};
+use crate::rows::{squeeze, Cell, Row};
 use crate::vocab::{self, FundsColumn, IndicatorColumn};
-use regex::Regex;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-fn year_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(\d{4})\s*年\s*度?").expect("year pattern"))
+/// The repairs of a damaged layer this reader makes, as the template turns
+/// them on (`repairs`, or `repairs_when_damaged`: this reader only reads
+/// damaged layers).
+struct On {
+    page_order: bool,
+    debris: bool,
+    second_layer: bool,
+    level_fragments: bool,
 }
 
-/// The year a `(2023 年度)` line prints.
-pub(crate) fn year_line(row: &Row) -> Option<i32> {
-    let c = row.compact();
-    let inner = c.strip_prefix(['(', '（'])?.strip_suffix([')', '）'])?;
-    let caps = year_re().captures(inner)?;
-    if caps.get(0)?.as_str().len() != inner.len() {
-        return None;
+impl On {
+    fn of(t: &Template) -> On {
+        let on = |name: &str| {
+            t.repairs
+                .iter()
+                .chain(&t.repairs_when_damaged)
+                .any(|r| r == name)
+        };
+        On {
+            page_order: on("page_order"),
+            debris: on("debris"),
+            second_layer: on("second_layer"),
+            level_fragments: on("level_fragments"),
+        }
     }
-    caps[1].parse().ok()
+}
+
+/// The `debris` repair (on in `ledger.damaged_layer`): text that cannot be
+/// from the form's own text layer.
+fn dropped(text: &str, ledger: &Ledger) -> bool {
+    ledger.damaged_layer && garbled(text, true)
+}
+
+/// The `page_order` repair, where it is on.
+fn restore_page_order<'a>(rows: &'a [Row], on: &On, ledger: &mut Ledger) -> Cow<'a, [Row]> {
+    if !on.page_order {
+        return Cow::Borrowed(rows);
+    }
+    let (rows, notes) = damage::restore_page_order(rows, |r| is_grade_row(r) || is_total_row(r));
+    ledger.repairs.extend(notes);
+    rows
 }
 
 fn is_total_row(row: &Row) -> bool {
@@ -42,81 +76,6 @@ fn is_total_row(row: &Row) -> bool {
 fn is_grade_row(row: &Row) -> bool {
     let c = row.compact();
     c.contains("评分等") || c.contains("平分等级")
-}
-
-fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
-
-/// Debris no form prints: `\`, `~`, four slashes, an `<i` tag. A text
-/// layer that prints it twice or more is damaged (a second layer laid over
-/// the first, or a scan's OCR).
-fn debris(text: &str) -> bool {
-    // Byte searches (all are ASCII, so no byte of another character can
-    // be taken for one of them): `\\`, `~` or a slash starting four, then
-    // a `<` before an `i`.
-    let b = text.as_bytes();
-    let mut rest = b;
-    while let Some(i) = memchr::memchr3(b'\\', b'~', b'/', rest) {
-        if rest[i] != b'/' || rest[i..].starts_with(b"////") {
-            return true;
-        }
-        rest = &rest[i + 1..];
-    }
-    memchr::memchr_iter(b'<', b).any(|i| b.get(i + 1) == Some(&b'i'))
-}
-
-/// Whether a document's text layer is damaged: two cells or more of
-/// debris. Only then are letters without Chinese (`FU)`, `E 00`) taken for
-/// garbage: in a clean layer they are values (`ISO9001`, `PM2.5`).
-pub(crate) fn damaged_layer(rows: &[Row]) -> bool {
-    rows.iter()
-        .flat_map(|r| r.cells.iter())
-        .filter(|c| debris(&c.text))
-        .nth(1)
-        .is_some()
-}
-
-/// Text that cannot be from the form's own text layer: debris, or, in a
-/// damaged layer, letters without any Chinese.
-pub(crate) fn garbled(text: &str, damaged: bool) -> bool {
-    if debris(text) {
-        return true;
-    }
-    damaged && !text.chars().any(is_cjk) && text.chars().any(char::is_alphabetic)
-}
-
-/// A plain number fit to be a weight or score: no unit, no percent.
-fn score_like(text: &str) -> bool {
-    matches!(
-        read_number(text),
-        NumberCell::Number {
-            percent: false,
-            note: None,
-            ..
-        }
-    )
-}
-
-/// An indicator value with an opening bracket that the line did not close.
-fn open(text: &str) -> bool {
-    let opens = text.matches(['(', '（']).count();
-    let closes = text.matches([')', '）']).count();
-    opens > closes
-}
-
-/// A cell that only closes a bracket opened on the line above (`比)`, `分比)`).
-fn closing_fragment(text: &str) -> bool {
-    let c: Cow<str> = if text.chars().any(char::is_whitespace) {
-        Cow::Owned(compact(text))
-    } else {
-        Cow::Borrowed(text)
-    };
-    (c.ends_with(')') || c.ends_with('）'))
-        && !c.contains(['(', '（'])
-        && !c
-            .chars()
-            .any(|ch| ch.is_ascii_digit() || "=≥≤<>".contains(ch))
 }
 
 struct Landmarks {
@@ -156,50 +115,6 @@ fn find_landmarks(rows: &[Row]) -> Landmarks {
     }
 }
 
-/// Puts back in order a page whose rows the extraction wrote bottom-up: a
-/// page that starts with 评分等级/总分 and holds indicator rows after them.
-fn restore_page_order<'a>(rows: &'a [Row], ledger: &mut Ledger) -> Cow<'a, [Row]> {
-    let mut out: Cow<'a, [Row]> = Cow::Borrowed(rows);
-    let mut starts: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.after_break)
-        .map(|(i, _)| i)
-        .collect();
-    starts.push(rows.len());
-    for w in starts.windows(2) {
-        let (s, e) = (w[0], w[1]);
-        let page = &rows[s..e];
-        let opens_with_end = page
-            .first()
-            .is_some_and(|r| is_grade_row(r) || is_total_row(r));
-        let indicators_after = page
-            .iter()
-            .skip(2)
-            .any(|r| numeric_pair(&r.cells).is_some());
-        if opens_with_end && indicators_after {
-            ledger.repair_numbers(
-                rows[s].line,
-                format!(
-                    "lines {}–{} were extracted bottom-up (the page starts with its 总分/评分等级 rows); read in reverse",
-                    rows[s].line,
-                    rows[e - 1].line
-                ),
-            );
-            out.to_mut()[s..e].reverse();
-        }
-    }
-    out
-}
-
-/// The rightmost pair of neighbouring cells that both read as plain numbers.
-fn numeric_pair(cells: &[Cell]) -> Option<(usize, usize)> {
-    (1..cells.len())
-        .rev()
-        .find(|&j| score_like(&cells[j - 1].text) && score_like(&cells[j].text))
-        .map(|j| (j - 1, j))
-}
-
 /// Splits a cell like `(7) 100.00(次) 30.00 30.00` whose last two words are
 /// plain numbers into cells of their own (same column), so that a row whose
 /// tab stops were lost still shows its weight and score.
@@ -225,11 +140,13 @@ fn split_trailing_numbers(cells: &[Cell]) -> Option<(Vec<Cell>, usize)> {
     None
 }
 
-/// Reads a modern-layout self-evaluation from the rows of one form.
-pub(crate) fn read(rows: &[Row], damaged: bool) -> SelfEvaluation {
+/// Reads a modern-layout self-evaluation whose text layer is damaged from
+/// the rows of one form, with the repairs template `t` turns on.
+pub(crate) fn read(rows: &[Row], t: &Template) -> SelfEvaluation {
+    let on = On::of(t);
     let mut ledger = Ledger::for_rows(rows);
-    ledger.damaged_layer = damaged;
-    let rows = restore_page_order(rows, &mut ledger);
+    ledger.damaged_layer = on.debris;
+    let rows = restore_page_order(rows, &on, &mut ledger);
     let marks = find_landmarks(&rows);
 
     let mut form = SelfEvaluation::empty(
@@ -274,7 +191,7 @@ pub(crate) fn read(rows: &[Row], damaged: bool) -> SelfEvaluation {
     }
 
     match marks.indicator_header {
-        Some(h) => read_indicators(&rows, h, &mut form, &mut ledger),
+        Some(h) => read_indicators(&rows, h, &mut form, &mut ledger, &on),
         None => {
             ledger.miss(
                 "indicators",
@@ -422,17 +339,10 @@ fn read_funds(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Le
             .position(|c| vocab::funds_line(&c.text).is_some());
         if label_idx.is_none()
             && seen_lines.len() < 4
-            && row
-                .cells
-                .iter()
-                .all(|c| garbled(&c.text, ledger.damaged_layer))
+            && row.cells.iter().all(|c| dropped(&c.text, ledger))
         {
             for c in &row.cells {
-                ledger.reject(
-                    row.line,
-                    c,
-                    "garbled text (second text layer or scan debris)",
-                );
+                ledger.reject(row.line, c, GARBLED);
             }
             end += 1;
             continue;
@@ -718,7 +628,13 @@ fn level_of(text: &str) -> Option<(u8, &'static str)> {
     vocab::LEVEL2.iter().find(|l| **l == c).map(|l| (2, *l))
 }
 
-fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &mut Ledger) {
+fn read_indicators(
+    rows: &[Row],
+    h: usize,
+    form: &mut SelfEvaluation,
+    ledger: &mut Ledger,
+    on: &On,
+) {
     let mut header = IndicatorHeader::default();
     let mut header_rows = vec![h];
     if let Some(next) = rows.get(h + 1) {
@@ -787,15 +703,11 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
         let garbled_cells = row
             .cells
             .iter()
-            .filter(|c| garbled(&c.text, ledger.damaged_layer))
+            .filter(|c| dropped(&c.text, ledger))
             .count();
         if garbled_cells * 2 >= row.cells.len() {
             for c in &row.cells {
-                ledger.reject(
-                    row.line,
-                    c,
-                    "garbled text (second text layer or scan debris)",
-                );
+                ledger.reject(row.line, c, GARBLED);
             }
             continue;
         }
@@ -812,15 +724,17 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             for cell in cells.iter().cloned() {
                 let kind = header.kind_at(cell.column);
                 let current_ind = current.as_mut().map(|b| &mut b.ind);
-                if level_fragment(
-                    &mut levels,
-                    &header,
-                    &cell,
-                    row.line,
-                    &mut done,
-                    current_ind,
-                    ledger.damaged_layer,
-                ) {
+                if on.level_fragments
+                    && level_fragment(
+                        &mut levels,
+                        &header,
+                        &cell,
+                        row.line,
+                        &mut done,
+                        current_ind,
+                        ledger.damaged_layer,
+                    )
+                {
                     ledger.take(row.line, &cell);
                     continue;
                 }
@@ -831,12 +745,8 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
                     }
                     _ => false,
                 };
-                if garbled(&cell.text, ledger.damaged_layer) {
-                    ledger.reject(
-                        row.line,
-                        &cell,
-                        "garbled text (second text layer or scan debris)",
-                    );
+                if dropped(&cell.text, ledger) {
+                    ledger.reject(row.line, &cell, GARBLED);
                 } else if score_like(&cell.text)
                     && matches!(kind, Some(IndicatorColumn::Weight | IndicatorColumn::Score))
                 {
@@ -898,15 +808,19 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
 
         // A second text layer repeats a neighbouring indicator: drop it, and
         // keep only what closes the previous row's brackets.
-        let layer = second_layer(
-            &current,
-            rest,
-            target_cell,
-            actual_cell,
-            weight_cell,
-            score_cell,
-            ledger.damaged_layer,
-        );
+        let layer = if on.second_layer {
+            second_layer(
+                &current,
+                rest,
+                target_cell,
+                actual_cell,
+                weight_cell,
+                score_cell,
+                ledger.damaged_layer,
+            )
+        } else {
+            Layer::Own
+        };
         let mut carried = (String::new(), String::new());
         if let (Layer::OwnWithTail, Some(b)) = (&layer, current.as_mut()) {
             let t = open_tail(&b.target).expect("checked");
@@ -917,7 +831,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             );
             ledger.repair(
                 row.line,
-                "the line above held the end of one indicator's values and the start of this one's; split there",
+                "second_layer: the line above held the end of one indicator's values and the start of this one's; split there",
             );
         }
         if let Layer::Copy(reason) = layer {
@@ -942,15 +856,17 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             for c in rest {
                 let current_ind = current.as_mut().map(|b| &mut b.ind);
                 let damaged = ledger.damaged_layer;
-                if level_fragment(
-                    &mut levels,
-                    &header,
-                    c,
-                    row.line,
-                    &mut done,
-                    current_ind,
-                    damaged,
-                ) {
+                if on.level_fragments
+                    && level_fragment(
+                        &mut levels,
+                        &header,
+                        c,
+                        row.line,
+                        &mut done,
+                        current_ind,
+                        damaged,
+                    )
+                {
                     ledger.take(row.line, c);
                 }
             }
@@ -968,7 +884,7 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             ledger.repair_numbers(
                 row.line,
                 format!(
-                    "dropped a repeated indicator row ({reason}); its weight/score are not counted"
+                    "second_layer: dropped a repeated indicator row ({reason}); its weight/score are not counted"
                 ),
             );
             continue;
@@ -1007,12 +923,8 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
         let index = done.len();
         let mut stage = 0u8;
         for cell in rest {
-            if garbled(&cell.text, ledger.damaged_layer) {
-                ledger.reject(
-                    row.line,
-                    cell,
-                    "garbled text (second text layer or scan debris)",
-                );
+            if dropped(&cell.text, ledger) {
+                ledger.reject(row.line, cell, GARBLED);
                 continue;
             }
             ledger.take(row.line, cell);
@@ -1090,12 +1002,8 @@ fn read_indicators(rows: &[Row], h: usize, form: &mut SelfEvaluation, ledger: &m
             }
         }
         for c in &right {
-            if garbled(&c.text, ledger.damaged_layer) {
-                ledger.reject(
-                    row.line,
-                    c,
-                    "garbled text (second text layer or scan debris)",
-                );
+            if dropped(&c.text, ledger) {
+                ledger.reject(row.line, c, GARBLED);
                 continue;
             }
             ledger.take(row.line, c);
@@ -1161,7 +1069,7 @@ fn level_fragment(
         Some(IndicatorColumn::Level2) => levels.claims(piece, in_l2).unwrap_or(Level::Two),
         _ => return false,
     };
-    if garbled(&cell.text, damaged) {
+    if damaged && garbled(&cell.text, true) {
         return false;
     }
     let from = levels.start_between(level, done.len());
@@ -1224,26 +1132,7 @@ fn place_continuation(
     }
 }
 
-/// `s` ends in an open value that follows a closed one (`=90.00(百分比) =90.00(百分`):
-/// the line carried the end of one indicator's value and the start of the next's.
-/// Returns where the open tail starts.
-fn open_tail(s: &str) -> Option<usize> {
-    let cut = s.trim_end().rfind(char::is_whitespace)?;
-    let (head, tail) = s.split_at(cut);
-    (!head.trim().is_empty() && !open(head) && open(tail)).then_some(cut)
-}
-
-/// Whether an indicator row is a second copy of its neighbour.
-enum Layer {
-    /// A real indicator.
-    Own,
-    /// A real indicator whose values started on the line above, inside the
-    /// previous indicator's cells.
-    OwnWithTail,
-    /// A copy from a second text layer, with why.
-    Copy(String),
-}
-
+/// The `second_layer` test of an indicator row against the one being built.
 fn second_layer(
     current: &Option<Building>,
     rest: &[&Cell],
@@ -1253,43 +1142,29 @@ fn second_layer(
     score: &Cell,
     damaged: bool,
 ) -> Layer {
-    let value_garbled = [target, actual]
-        .iter()
-        .flatten()
-        .any(|c| garbled(&c.text, damaged));
     let Some(b) = current.as_ref() else {
         return Layer::Own;
     };
-    let same_numbers = b.ind.weight.as_ref().is_some_and(|w| w.raw == weight.text)
-        && b.ind.score.as_ref().is_some_and(|s| s.raw == score.text);
-    let name_key = squeeze(&b.name);
-    let repeats_name = !b.name.is_empty()
-        && rest
+    let above = Above {
+        name: &b.name,
+        target: &b.target,
+        actual: &b.actual,
+        weight: b.ind.weight.as_ref().map(|n| n.raw.as_str()),
+        score: b.ind.score.as_ref().map(|n| n.raw.as_str()),
+    };
+    let row = Candidate {
+        keys: rest.iter().chain(target.iter()).map(|c| c.key()).collect(),
+        name: rest
             .iter()
-            .chain(target.iter())
-            .any(|c| c.key() == name_key);
-    if value_garbled && (same_numbers || repeats_name) {
-        return Layer::Copy("second text layer: garbled copy of the indicator above".into());
-    }
-    let name: String = rest
-        .iter()
-        .filter(|c| level_of(&c.text).is_none())
-        .map(|c| c.key())
-        .collect();
-    if !name.is_empty() && name == name_key {
-        return Layer::Copy("second text layer: repeats the name of the indicator above".into());
-    }
-    let closes = |c: Option<&Cell>| c.is_some_and(|c| closing_fragment(&c.text));
-    if b.is_open() && closes(target) && closes(actual) {
-        if open_tail(&b.target).is_some() && open_tail(&b.actual).is_some() {
-            return Layer::OwnWithTail;
-        }
-        return Layer::Copy(
-            "second text layer: weight and score repeated on the continuation line of the indicator above"
-                .into(),
-        );
-    }
-    Layer::Own
+            .filter(|c| level_of(&c.text).is_none())
+            .map(|c| c.key())
+            .collect(),
+        target: target.map(|c| c.text.as_str()),
+        actual: actual.map(|c| c.text.as_str()),
+        weight: &weight.text,
+        score: &score.text,
+    };
+    damage::second_layer(&above, &row, damaged)
 }
 
 fn read_totals(rows: &[Row], form: &mut SelfEvaluation, ledger: &mut Ledger) {

@@ -2,6 +2,7 @@
 //! one to a form's rows.
 
 mod columns;
+pub(crate) mod damage;
 mod declaration;
 mod selfeval;
 mod table;
@@ -231,9 +232,15 @@ pub fn choose_of<'t>(
     best.map(|(t, _)| t)
 }
 
-/// Reads a self-evaluation with the generic reader.
-pub(crate) fn read_self_evaluation(rows: &[Row], t: &Template) -> crate::model::SelfEvaluation {
-    selfeval::read(rows, t)
+/// Reads a self-evaluation with the generic reader; `damaged` (the
+/// document's text layer is damaged) turns on the template's
+/// `repairs_when_damaged`.
+pub(crate) fn read_self_evaluation(
+    rows: &[Row],
+    t: &Template,
+    damaged: bool,
+) -> crate::model::SelfEvaluation {
+    selfeval::read(rows, t, damaged)
 }
 
 /// Reads a declaration with the generic reader.

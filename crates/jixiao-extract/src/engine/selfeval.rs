@@ -7,12 +7,14 @@ use super::columns::{
     area_columns, header_score, join_second_row, laid_out_under_spans, read_header, shifted_right,
     shifted_right_rows, shifted_rows, Columns, Meaning,
 };
+use super::damage;
 use super::template::Template;
 use super::words::{any, label_key, meaning, plain};
 use crate::model::*;
 use crate::number::{normalize_digits, num_at, read_measure, read_number, Num, NumberCell};
 use crate::rows::{Cell, Row};
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Maps and sets keyed by cells: hashed fast, no input controls the keys
@@ -99,6 +101,9 @@ pub(super) struct Reader<'a> {
     taken: HashSet<(usize, usize)>,
     /// Why a cell was left out, where a block knows.
     why: HashMap<(usize, usize), String>,
+    /// The document's text layer is damaged: the template's
+    /// `repairs_when_damaged` are on as well as its `repairs`.
+    pub(super) damaged: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -126,13 +131,18 @@ impl<'a> Reader<'a> {
             form,
             taken: HashSet::default(),
             why: HashMap::default(),
+            damaged: false,
         }
     }
 }
 
-/// Reads one self-evaluation with template `t`.
-pub(crate) fn read(rows: &[Row], t: &Template) -> SelfEvaluation {
+/// Reads one self-evaluation with template `t`; `damaged` says the
+/// document's text layer is damaged (see [`super::damage::damaged_layer`]).
+pub(crate) fn read(rows: &[Row], t: &Template, damaged: bool) -> SelfEvaluation {
     let mut r = Reader::new(rows, t);
+    r.damaged = damaged;
+    let rows = r.page_order(rows);
+    let rows: &[Row] = &rows;
     let b = find_blocks(rows, t);
     let spans = b.spans(rows);
     r.read_head(spans.head);
@@ -651,7 +661,8 @@ impl Reader<'_> {
         }
         let none = BTreeMap::new();
         let (mut cols, start) = block_header(rows, &t.funds.columns, &t.funds.anchors, 1, &none);
-        self.label_columns(&mut cols, &rows[start..]);
+        let body = self.without_debris(&rows[start..]);
+        self.label_columns(&mut cols, &body);
         self.take_headers(rows, &cols, "funds");
         let first_value = cols
             .cols
@@ -659,7 +670,7 @@ impl Reader<'_> {
             .find(|(_, m)| matches!(m, Meaning::Field(_)))
             .map_or(usize::MAX, |(c, _)| *c);
         let before = self.form.funds.len();
-        for row in &rows[start..] {
+        for row in body.iter() {
             if self.is_header_row(row) {
                 self.read_head_row(row);
             } else {
@@ -703,7 +714,7 @@ impl Reader<'_> {
         self.form.funds.push(total);
         let cols = pairs_columns(&rows[0], &t.funds.columns);
         let first_value = cols.cols.first().map_or(usize::MAX, |(c, _)| *c);
-        for row in &rows[n..] {
+        for row in self.without_debris(&rows[n..]).iter() {
             if self.is_header_row(row) {
                 self.read_head_row(row);
             } else {
@@ -1164,12 +1175,13 @@ impl Reader<'_> {
             self.header_offset(&rows[0], &cols, &shifted);
             cols = shifted;
         }
-        let shifts = self.row_shifts(&cols, &rows[start..]);
+        let body = self.without_debris(&rows[start..]);
+        let shifts = self.row_shifts(&cols, &body);
         let mut levels = Levels::default();
         let mut footer = false;
         let mut closed = false;
         let mut repeated_header = false;
-        for row in &rows[start..] {
+        for row in body.iter() {
             // The header printed again at the top of a new page: the page
             // break is where the rows under it continue.
             // (Or printed again over the next of several tables.)
@@ -1301,7 +1313,7 @@ impl Reader<'_> {
     }
 
     fn read_body(&mut self, row: &Row, cols: &Columns, levels: &mut Levels) {
-        if self.repair_on("rows_split_at_break") && self.continues_above(row, cols) {
+        if self.joins_above(row, cols) {
             return;
         }
         let labels = &self.t.indicators.block_labels;
@@ -1396,8 +1408,51 @@ impl Reader<'_> {
         }
     }
 
-    fn repair_on(&self, name: &str) -> bool {
-        self.t.repairs.iter().any(|r| r == name)
+    /// A body row that a repair the template turns on reads into the
+    /// indicator above: a row split at a page break, or a second layer's
+    /// copy.
+    fn joins_above(&mut self, row: &Row, cols: &Columns) -> bool {
+        (self.repair_on("rows_split_at_break") && self.continues_above(row, cols))
+            || (self.repair_on("second_layer") && self.second_layer_copy(row, cols))
+    }
+
+    /// Whether the template turns repair `name` on for this form: always,
+    /// or because the document's text layer is damaged.
+    pub(super) fn repair_on(&self, name: &str) -> bool {
+        let t = self.t;
+        t.repairs.iter().any(|r| r == name)
+            || (self.damaged && t.repairs_when_damaged.iter().any(|r| r == name))
+    }
+
+    /// The `page_order` repair, where it is on: pages extracted bottom-up
+    /// put back in order, each noted.
+    fn page_order<'r>(&mut self, rows: &'r [Row]) -> Cow<'r, [Row]> {
+        if !self.repair_on("page_order") {
+            return Cow::Borrowed(rows);
+        }
+        let none = Columns::default();
+        let closes = |r: &Row| matches!(self.kind_of(r, &none), RowKind::Total | RowKind::Grade);
+        let (rows, notes) = damage::restore_page_order(rows, closes);
+        self.form.repairs.extend(notes);
+        rows
+    }
+
+    /// The `debris` repair, where it is on: a block's rows without their
+    /// garbled cells (rows garbled in half their cells or more left out
+    /// whole), each cell left out with why.
+    fn without_debris<'r>(&mut self, rows: &'r [Row]) -> Cow<'r, [Row]> {
+        if !self.repair_on("debris") {
+            return Cow::Borrowed(rows);
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (kept, dropped) = damage::without_debris(row, self.damaged);
+            for (cell, why) in dropped {
+                self.leave(row, cell, why);
+            }
+            out.extend(kept.map(Cow::into_owned));
+        }
+        Cow::Owned(out)
     }
 
     /// The `name_in_level1` repair: in a table whose 一级 cells print their
@@ -1948,6 +2003,7 @@ impl Reader<'_> {
                     && !block.is_empty()
                     && !reason.starts_with("a signature")
                     && reason != NUMBERING
+                    && reason != damage::COPIED
                 {
                     self.not_whole(
                         block,
@@ -1967,6 +2023,11 @@ impl Reader<'_> {
             mapped: total - self.form.unmapped.len(),
             unmapped: self.form.unmapped.len(),
         };
+        self.missing_blocks(&b);
+    }
+
+    /// The blocks and fields the form does not print, each with why.
+    fn missing_blocks(&mut self, b: &Blocks) {
         if b.funds.is_none() {
             let reason = if self.t.funds.headerless {
                 "no funds block (资金情况, 年度资金总额 …) in this form"

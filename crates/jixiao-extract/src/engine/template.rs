@@ -214,12 +214,19 @@ pub struct Template {
     /// Only a base for others, never chosen for a form.
     #[serde(default, rename = "abstract")]
     pub is_abstract: bool,
-    /// The reader: `generic` (default), or a layout reader that carries
-    /// repairs for damaged extractions of that layout.
+    /// The reader: `generic` (default), or `shanghai_modern`, the layout
+    /// reader that still reads damaged text layers of that layout (a clean
+    /// layer is read by the engine whatever this says).
     pub reader: Option<String>,
-    /// Repairs this template turns on, by name (see [`REPAIRS`]).
+    /// Repairs this template turns on for every form it reads, by name
+    /// (see [`REPAIRS`]).
     #[serde(default)]
     pub repairs: Vec<String>,
+    /// Repairs this template turns on only for a document whose text layer
+    /// is damaged (debris such as `\`, `~`, `////` or `<i>` in two cells or
+    /// more), by name (see [`REPAIRS`]).
+    #[serde(default)]
+    pub repairs_when_damaged: Vec<String>,
     /// The layout its forms are reported as: `modern` (default) or `older`.
     pub layout: Option<String>,
     /// Recognition.
@@ -377,24 +384,43 @@ pub const REPAIRS: &[(&str, &str)] = &[
         "rows_split_at_break",
         "a row right after a page break that prints text but no number and no level continues the indicator above it: each text is appended to that indicator's field of the same column",
     ),
+    (
+        "page_order",
+        "a page whose first row is the form's total or grade row, with indicator rows (two plain numbers side by side) after it, was extracted bottom-up: its rows are read in reverse",
+    ),
+    (
+        "debris",
+        "in the funds block and the indicator table, a cell of debris no form prints (`\\`, `~`, `////`, `<i>`), or, in a damaged text layer, of letters without any Chinese, is left out as garbled; a row garbled in half its cells or more is left out whole",
+    ),
+    (
+        "second_layer",
+        "an indicator row that repeats its neighbour (the same weight and score beside a garbled value, the same name, or the weight and score again on the continuation line of the row above) is a copy from a second text layer and is left out, each cell with why; its value cells that close the brackets the row above left open complete that row's values",
+    ),
+    (
+        "level_fragments",
+        "text in a 一级 or 二级 column between indicator rows is a fragment of a merged level cell, gathered with the fragments around it until they spell a level name (read by the `shanghai_modern` reader)",
+    ),
 ];
+
+/// The repairs a template names: each must be one of [`REPAIRS`].
+fn check_repairs(path: &str, t: &Template) -> Result<(), TemplateError> {
+    let mut named = t.repairs.iter().chain(&t.repairs_when_damaged);
+    let Some(r) = named.find(|r| !REPAIRS.iter().any(|(n, _)| n == r)) else {
+        return Ok(());
+    };
+    let known: Vec<&str> = REPAIRS.iter().map(|(n, _)| *n).collect();
+    Err(TemplateError::Invalid {
+        path: path.to_string(),
+        message: format!("unknown repair `{r}` (known: {})", known.join(", ")),
+    })
+}
 
 fn parse(path: &str, text: &str) -> Result<Template, TemplateError> {
     let t: Template = toml::from_str(text).map_err(|e| TemplateError::Invalid {
         path: path.to_string(),
         message: e.to_string().trim().replace('\n', " "),
     })?;
-    if let Some(r) = t
-        .repairs
-        .iter()
-        .find(|r| !REPAIRS.iter().any(|(n, _)| n == r))
-    {
-        let known: Vec<&str> = REPAIRS.iter().map(|(n, _)| *n).collect();
-        return Err(TemplateError::Invalid {
-            path: path.to_string(),
-            message: format!("unknown repair `{r}` (known: {})", known.join(", ")),
-        });
-    }
+    check_repairs(path, &t)?;
     match t.layout.as_deref() {
         None | Some("modern" | "older") => Ok(t),
         Some(other) => Err(TemplateError::Invalid {
@@ -465,6 +491,7 @@ fn merge(base: &Template, child: &Template) -> Template {
     lists(&mut t.footer.labels, &base.footer.labels);
     lists(&mut t.footer.notes, &base.footer.notes);
     lists(&mut t.repairs, &base.repairs);
+    lists(&mut t.repairs_when_damaged, &base.repairs_when_damaged);
     for (into, from) in [
         (&mut t.header.fields, &base.header.fields),
         (&mut t.funds.columns, &base.funds.columns),
