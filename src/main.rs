@@ -67,7 +67,9 @@ enum Command {
         /// template's id replaces it.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
-        /// json: one report; jsonl: one document's report per line; csv: flat tables
+        /// json: one report; jsonl: one document's report per line; text: one line per
+        /// finding (file:line:column  severity  check  project  printed → computed  message),
+        /// then the totals; csv: flat tables
         /// (documents, forms, funds_rows, indicators, line_items, budget_rows,
         /// budget_amounts, findings, unmapped, projects) joined by their id columns,
         /// one file per table into the directory -o names, or one table with --table.
@@ -236,6 +238,7 @@ enum Format {
     Json,
     Jsonl,
     Csv,
+    Text,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -336,7 +339,7 @@ impl Output<'_> {
                 "--format csv writes one file per table: give -o DIR, or --table NAME for one table"
                     .to_string(),
             ),
-            (Format::Json | Format::Jsonl, Some(_), _) => {
+            (Format::Json | Format::Jsonl | Format::Text, Some(_), _) => {
                 Some("--table needs --format csv".to_string())
             }
             _ => None,
@@ -408,17 +411,19 @@ fn write_csv(documents: &[DocumentReport], bytes: &[Vec<u8>], out: &Output) -> R
     }
 }
 
-/// Writes the report as JSON or JSON lines.
+/// Writes the report as JSON, JSON lines or text.
 fn write_json(report: &Report, out: &Output) -> Result<(), String> {
-    let text = if out.format == Format::Json {
-        report.to_json() + "\n"
-    } else {
-        let mut lines = String::new();
-        for d in &report.documents {
-            lines += &serde_json::to_string(d).unwrap_or_default();
-            lines.push('\n');
+    let text = match out.format {
+        Format::Json => report.to_json() + "\n",
+        Format::Text => report.to_text(),
+        _ => {
+            let mut lines = String::new();
+            for d in &report.documents {
+                lines += &serde_json::to_string(d).unwrap_or_default();
+                lines.push('\n');
+            }
+            lines
         }
-        lines
     };
     match out.path {
         Some(path) => {
@@ -488,8 +493,11 @@ fn check(
     let report = Report { documents };
     let written = match output.format {
         Format::Csv => write_csv(&report.documents, &bytes, &output),
-        Format::Json | Format::Jsonl => write_json(&report, &output),
+        Format::Json | Format::Jsonl | Format::Text => write_json(&report, &output),
     };
+    if std::io::stderr().is_terminal() {
+        eprintln!("jixiao: {}", report.totals());
+    }
     if let Err(e) = written {
         eprintln!("jixiao: {e}");
         return ExitCode::from(4);
@@ -538,6 +546,7 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             };
             let options = budgets.options(&search, password);
             let mut failed = false;
+            let mut totals = jixiao_report::Totals::default();
             let progress = progress_bar(files.len());
             // Read a batch in parallel, then write it document by document.
             for batch in files.chunks(rayon::current_num_threads().max(1) * 2) {
@@ -546,6 +555,10 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                     .par_iter()
                     .map(|f| read_one(f, &options, redact_contacts))
                     .collect();
+                let (reports, bytes): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+                let batch = Report { documents: reports };
+                totals.add(&batch.totals());
+                let read = batch.documents.into_iter().zip(bytes);
                 for (report, bytes) in read {
                     failed |= report.failed();
                     // A file that could not be read at all (missing, no
@@ -580,6 +593,9 @@ fn archive(command: ArchiveCommand) -> ExitCode {
                 }
             }
             progress.finish_and_clear();
+            if std::io::stderr().is_terminal() {
+                eprintln!("jixiao: {totals}");
+            }
             if failed {
                 eprintln!("jixiao: some files could not be read or stored; see the lines above");
                 ExitCode::from(1)

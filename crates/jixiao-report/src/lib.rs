@@ -15,6 +15,9 @@
 //! ```
 #![deny(missing_docs)]
 
+mod text;
+pub use text::Totals;
+
 use jixiao_extract::{Document, Form, Location, ReadError, Unrecognized};
 use jixiao_validate::{Finding, Severity};
 use serde::Serialize;
