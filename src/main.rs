@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod debug;
 mod inputs;
 use inputs::Input;
 
@@ -97,6 +98,35 @@ enum Command {
     /// The archive of past evaluations (SQLite by default, PostgreSQL when shared).
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Print what one stage made of a file, to see what the readers saw.
+    ///
+    /// glyphs: a PDF's glyphs (page, x, y, size, advance, text; points);
+    /// rules: its painted cells and rules (page, kind, x0, y0, x1, y1);
+    /// grid: the rows every reader sees, as tab-separated text on their own
+    /// line numbers (blank lines are breaks), which `check -` reads back;
+    /// forms: the forms found (lines, kind, template, name, cells taken).
+    Debug {
+        /// What to print.
+        #[arg(value_enum)]
+        stage: Stage,
+        /// The file.
+        file: PathBuf,
+        /// User password of an encrypted PDF.
+        #[arg(long, value_name = "PASSWORD")]
+        password: Option<String>,
+        #[command(flatten)]
+        budgets: Budgets,
+        #[command(flatten)]
+        search: Search,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Stage {
+    Glyphs,
+    Rules,
+    Grid,
+    Forms,
 }
 
 /// How inputs are found and decoded.
@@ -728,6 +758,47 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// `jixiao debug STAGE FILE`.
+fn debug(stage: Stage, file: &Path, options: &jixiao_extract::ReadOptions) -> ExitCode {
+    let input = Input::File(file.to_path_buf());
+    let shown = input.shown();
+    let grid = input
+        .read(
+            options
+                .max_file_bytes
+                .unwrap_or(jixiao_extract::MAX_FILE_BYTES),
+        )
+        .and_then(|bytes| jixiao_extract::read_grid(&shown, &bytes, options));
+    let grid = match grid {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("jixiao: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if matches!(stage, Stage::Glyphs | Stage::Rules) && grid.pages.is_empty() {
+        eprintln!("jixiao: {shown}: not a PDF: only a PDF has glyphs and rules");
+        return ExitCode::from(2);
+    }
+    let text = match stage {
+        Stage::Glyphs => debug::glyphs(&grid.pages),
+        Stage::Rules => debug::rules(&grid.pages),
+        Stage::Grid => debug::grid(&grid.rows),
+        Stage::Forms => {
+            let doc = jixiao_extract::read_rows_document_with(
+                grid.rows,
+                options
+                    .templates
+                    .as_deref()
+                    .unwrap_or_else(|| jixiao_extract::Templates::builtin()),
+            );
+            debug::forms(&doc)
+        }
+    };
+    emit(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     // A reader that panics (pdf-extract does on some fonts) is caught per
     // file and reported as that file's error; its message is in the report,
@@ -762,6 +833,13 @@ fn main() -> ExitCode {
             templates.as_deref(),
         ),
         Command::Archive(command) => archive(command),
+        Command::Debug {
+            stage,
+            file,
+            password,
+            budgets,
+            search,
+        } => debug(stage, &file, &budgets.options(&search, password)),
         Command::Schema => {
             outln!(
                 "{}",

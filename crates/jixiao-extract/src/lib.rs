@@ -226,6 +226,22 @@ pub fn read_bytes(path: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     read_bytes_with(path, bytes, &ReadOptions::default())
 }
 
+/// What an input became before any form is read: the grid of rows every
+/// reader sees, and what is known of where they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    /// The rows, in reading order.
+    pub rows: Vec<rows::Row>,
+    /// For a PDF: each row's page and each cell's box.
+    pub geometry: Vec<RowGeometry>,
+    /// For a PDF: its pages' glyphs and ruling, as read.
+    pub pages: Vec<PageText>,
+    /// What had to be repaired to read the file at all.
+    pub repairs: Vec<String>,
+    /// For text: the encoding it was read in.
+    pub encoding: Option<String>,
+}
+
 /// Reads a document from bytes (text, or a PDF by its header or a `.pdf`
 /// name), naming `path` in errors.
 pub fn read_bytes_with(
@@ -233,6 +249,17 @@ pub fn read_bytes_with(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Document, ReadError> {
+    let grid = read_grid(path, bytes, options)?;
+    let mut doc = read_rows_document_with(grid.rows, options.templates());
+    doc.geometry = grid.geometry;
+    doc.repairs.extend(grid.repairs);
+    doc.encoding = grid.encoding;
+    Ok(doc)
+}
+
+/// Reads the bytes of `path` into the grid of rows the form readers see
+/// (`jixiao debug grid` prints it), without reading any form.
+pub fn read_grid(path: &str, bytes: &[u8], options: &ReadOptions) -> Result<Grid, ReadError> {
     let is_pdf = pdf::has_pdf_header(bytes) || path.to_ascii_lowercase().ends_with(".pdf");
     if is_pdf {
         let text =
@@ -243,10 +270,13 @@ pub fn read_bytes_with(
                 }
             })?;
         let (rows, geometry) = pdf_rows(&text.pages);
-        let mut doc = read_rows_document_with(rows, options.templates());
-        doc.geometry = geometry;
-        doc.repairs.extend(text.repairs);
-        return Ok(doc);
+        return Ok(Grid {
+            rows,
+            geometry,
+            pages: text.pages,
+            repairs: text.repairs,
+            encoding: None,
+        });
     }
     let limit = options.max_text_bytes.unwrap_or(MAX_TEXT_BYTES);
     if bytes.len() as u64 > limit {
@@ -269,13 +299,16 @@ pub fn read_bytes_with(
             bytes: bytes.len(),
         });
     }
-    let mut doc = if text::is_csv(path, text) {
-        read_rows_document_with(text::csv_rows(path, text)?, options.templates())
+    let rows = if text::is_csv(path, text) {
+        text::csv_rows(path, text)?
     } else {
-        read_document_with(text, options.templates())
+        rows::read_rows(text)
     };
-    doc.encoding = Some(decoded.encoding);
-    Ok(doc)
+    Ok(Grid {
+        rows,
+        encoding: Some(decoded.encoding),
+        ..Grid::default()
+    })
 }
 
 /// What a bad byte's message adds: how to name another encoding.
