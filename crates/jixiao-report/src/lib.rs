@@ -56,6 +56,11 @@ pub struct DocumentReport {
     /// rows rebuilt from the pages).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub geometry: Vec<jixiao_extract::RowGeometry>,
+    /// For a spreadsheet, a Word file or an HTML page: each row's sheet or
+    /// table and source row, and each cell's source column, span and the
+    /// value stored where it differs from the text shown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<jixiao_extract::RowOrigin>,
     /// What had to be repaired to read the file (a PDF's lost
     /// cross-reference table): its text is recovered, not as published.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -82,6 +87,7 @@ impl DocumentReport {
                     errors: Vec::new(),
                     unrecognized: doc.unrecognized,
                     geometry: doc.geometry,
+                    origins: doc.origins,
                     repairs: doc.repairs,
                 }
             }
@@ -98,6 +104,7 @@ impl DocumentReport {
                 }],
                 unrecognized: Vec::new(),
                 geometry: Vec::new(),
+                origins: Vec::new(),
                 repairs: Vec::new(),
             },
         }
@@ -115,6 +122,7 @@ impl DocumentReport {
             }],
             unrecognized: Vec::new(),
             geometry: Vec::new(),
+            origins: Vec::new(),
             repairs: Vec::new(),
         }
     }
