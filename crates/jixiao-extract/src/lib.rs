@@ -46,6 +46,7 @@ pub use jixiao_model::*;
 pub use jixiao_pdf::{
     pdf_rows, read_pdf, read_pdf_text, Glyph, PageText, PdfError, PdfLimits, PdfText,
 };
+pub use jixiao_tables::{Format as TablesFormat, Grid, Limits as TablesLimits, TablesError};
 
 use std::path::Path;
 
@@ -122,6 +123,38 @@ pub enum ReadError {
         /// Why.
         source: PdfError,
     },
+    /// The file is a legacy Word .doc, which is not read.
+    #[error("{path}: {}", jixiao_tables::TablesError::LegacyWord)]
+    LegacyWord {
+        /// The file.
+        path: String,
+    },
+    /// The file is an Office file encrypted with a password.
+    #[error("{path}: {source}")]
+    EncryptedOffice {
+        /// The file.
+        path: String,
+        /// What kind of file.
+        source: TablesError,
+    },
+    /// The file starts as a zip archive (.xlsx, .docx, .ods) but is
+    /// damaged.
+    #[error("{path}: {source}")]
+    CorruptZip {
+        /// The file.
+        path: String,
+        /// What the zip reader found wrong.
+        source: TablesError,
+    },
+    /// An HTML page, spreadsheet or Word file that cannot be read: the
+    /// message names the sheet or part where it is known.
+    #[error("{path}: {source}")]
+    Office {
+        /// The file.
+        path: String,
+        /// Why.
+        source: TablesError,
+    },
     /// The file is a kind this version does not read.
     #[error("{path}: {what}")]
     Unsupported {
@@ -196,13 +229,17 @@ pub fn read_bytes(path: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     read_bytes_with(path, bytes, &ReadOptions::default())
 }
 
-/// Reads a document from bytes (text, or a PDF by its header or a `.pdf`
-/// name), naming `path` in errors.
+/// Reads a document from bytes (an HTML page, spreadsheet or Word file
+/// by its bytes, a PDF by its header or a `.pdf` name, else text), naming
+/// `path` in errors.
 pub fn read_bytes_with(
     path: &str,
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Document, ReadError> {
+    if let Some(format) = jixiao_tables::sniff(path, bytes) {
+        return read_tables_document(path, bytes, format, options);
+    }
     let is_pdf = pdf::has_pdf_header(bytes) || path.to_ascii_lowercase().ends_with(".pdf");
     if is_pdf {
         let text =
@@ -254,6 +291,40 @@ pub fn read_bytes_with(
         });
     }
     Ok(read_document_with(text, options.templates()))
+}
+
+/// Reads an HTML page, spreadsheet or Word file: its grid through the
+/// same readers as text, each row's origin kept.
+fn read_tables_document(
+    path: &str,
+    bytes: &[u8],
+    format: Result<TablesFormat, TablesError>,
+    options: &ReadOptions,
+) -> Result<Document, ReadError> {
+    let error = |source: TablesError| {
+        let path = path.to_string();
+        match source {
+            TablesError::LegacyWord => ReadError::LegacyWord { path },
+            TablesError::Encrypted { .. } => ReadError::EncryptedOffice { path, source },
+            TablesError::CorruptZip { .. } => ReadError::CorruptZip { path, source },
+            source => ReadError::Office { path, source },
+        }
+    };
+    let format = format.map_err(error)?;
+    // An HTML page is text, under the budget for text.
+    let limit = options.max_text_bytes.unwrap_or(MAX_TEXT_BYTES);
+    if format == TablesFormat::Html && bytes.len() as u64 > limit {
+        return Err(ReadError::TextTooLarge {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    let grid =
+        jixiao_tables::read_format(format, bytes, &TablesLimits::default()).map_err(error)?;
+    let mut doc = read_rows_document_with(grid.rows, options.templates());
+    doc.origins = grid.origins;
+    Ok(doc)
 }
 
 /// Reads a document from a file.

@@ -8,7 +8,7 @@ pub enum TablesError {
     #[error("a legacy Word .doc file (binary Word 97–2003), which jixiao does not read: save it as .docx or PDF and check that file")]
     LegacyWord,
     /// An Office file encrypted with a password.
-    #[error("an encrypted, password-protected Office file ({what}): save a copy without the password (or as PDF) and check that file")]
+    #[error("{what}, encrypted with a password, which jixiao cannot open: save a copy without the password, or as PDF, and check that file")]
     Encrypted {
         /// What kind of file it is.
         what: String,
@@ -45,6 +45,9 @@ pub enum TablesError {
         /// The limit.
         limit: u64,
     },
+    /// Every sheet, table and paragraph is empty.
+    #[error("no text: every sheet, table and paragraph of the file is empty")]
+    NoText,
     /// A file of a kind this stage does not read.
     #[error("{what}")]
     Unsupported {

@@ -33,11 +33,13 @@
 //! ```
 #![deny(missing_docs)]
 
+mod biff;
 mod docx;
 mod error;
 mod html;
 mod layout;
 mod numfmt;
+mod ods;
 mod sheets;
 mod sink;
 mod sniff;
@@ -88,15 +90,19 @@ pub fn read_tables(path: &str, bytes: &[u8], limits: &Limits) -> Option<Result<G
     Some(read_format(format, bytes, limits))
 }
 
-/// Reads `bytes` as `format`.
+/// Reads `bytes` as `format`; a file with no text at all is an error.
 pub fn read_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<Grid, TablesError> {
-    match format {
+    let grid = match format {
         Format::Html => html::read(bytes, limits),
         Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
             sheets::read(format, bytes, limits)
         }
         Format::Docx => docx::read(bytes, limits),
+    }?;
+    if grid.rows.is_empty() {
+        return Err(TablesError::NoText);
     }
+    Ok(grid)
 }
 
 /// Reads an HTML page or fragment already decoded to text.

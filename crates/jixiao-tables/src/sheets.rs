@@ -10,7 +10,7 @@
 
 use crate::layout::Placed;
 use crate::sink::Sink;
-use crate::{numfmt, xml, zipped, Format, Grid, Limits, TablesError};
+use crate::{biff, numfmt, ods, xml, zipped, Format, Grid, Limits, TablesError};
 use calamine::{Data, Dimensions, Reader, SheetType};
 use jixiao_model::SourcePart;
 use quick_xml::events::Event;
@@ -39,22 +39,33 @@ pub(crate) fn read(format: Format, bytes: &[u8], limits: &Limits) -> Result<Grid
         Format::Xlsb => {
             zipped::check_sizes(&mut zipped::open(bytes)?, limits)?;
             let book = calamine::Xlsb::new(Cursor::new(bytes)).map_err(workbook_error)?;
-            read_ranges(book, limits, &mut sink, |_, _| Vec::new())?;
+            read_ranges(book, limits, &mut sink, |_, _| Extras::default())?;
         }
         Format::Ods => {
             zipped::check_sizes(&mut zipped::open(bytes)?, limits)?;
+            let mut shown = ods::read(bytes, limits)?;
             let book = calamine::Ods::new(Cursor::new(bytes)).map_err(workbook_error)?;
-            read_ranges(book, limits, &mut sink, |_, _| Vec::new())?;
+            read_ranges(book, limits, &mut sink, |_, name| {
+                let s = shown.remove(name).unwrap_or_default();
+                Extras {
+                    merged: s.merged,
+                    texts: s.texts,
+                    ..Extras::default()
+                }
+            })?;
         }
         Format::Xls => {
             let book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => TablesError::Encrypted {
-                    what: "an Excel 97–2003 workbook (.xls) with a password".into(),
+                    what: "an Excel 97–2003 workbook (.xls)".into(),
                 },
                 e => workbook_error(e),
             })?;
-            read_ranges(book, limits, &mut sink, |book, name| {
-                book.worksheet_merge_cells(name).unwrap_or_default()
+            let mut codes = biff::read(bytes, limits)?;
+            read_ranges(book, limits, &mut sink, |book, name| Extras {
+                merged: book.worksheet_merge_cells(name).unwrap_or_default(),
+                codes: codes.remove(name).unwrap_or_default(),
+                ..Extras::default()
             })?;
         }
         Format::Html | Format::Docx => {}
@@ -87,12 +98,22 @@ fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R) -> Vec
         .collect()
 }
 
+/// What calamine does not give of a sheet, read from the file by this
+/// crate: merged regions, the text a cell shows (.ods), the format codes
+/// of number cells (.xls).
+#[derive(Debug, Default)]
+struct Extras {
+    merged: Vec<Dimensions>,
+    texts: HashMap<(u32, u32), String>,
+    codes: HashMap<(u32, u32), String>,
+}
+
 /// Reads every worksheet of a workbook calamine loads whole.
 fn read_ranges<RS, R>(
     mut book: R,
     limits: &Limits,
     sink: &mut Sink,
-    merged: impl Fn(&R, &str) -> Vec<Dimensions>,
+    mut extras: impl FnMut(&R, &str) -> Extras,
 ) -> Result<(), TablesError>
 where
     RS: std::io::Read + std::io::Seek,
@@ -112,16 +133,27 @@ where
                 limit: limits.max_cells,
             });
         }
+        let extra = extras(&book, &name);
         let mut sheet = Sheet {
-            merged: merged(&book, &name),
+            merged: extra.merged,
             ..Sheet::default()
         };
         for (row, column, data) in range.used_cells() {
             let Some((r0, c0)) = range.start() else { break };
             let at = (r0 + row as u32, c0 + column as u32);
-            if let Some(cell) = shown(data, None) {
-                sheet.cells.insert(at, cell);
+            let code = extra.codes.get(&at).map(String::as_str);
+            let Some(mut cell) = shown(data, code) else {
+                continue;
+            };
+            // The text the file says the cell shows, where it stores one.
+            if let (Some(text), false) = (extra.texts.get(&at), matches!(data, Data::String(_))) {
+                if *text != cell.text {
+                    let value = cell.value.take().unwrap_or(std::mem::take(&mut cell.text));
+                    cell.value = (value != *text).then_some(value);
+                    cell.text = text.clone();
+                }
             }
+            sheet.cells.insert(at, cell);
         }
         emit(&sheet, &SourcePart::Sheet { name, index }, sink);
     }
@@ -138,7 +170,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, sink: &mut Sink) -> Result<(), Table
     let paths = sheet_paths(&mut archive, limits)?;
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => TablesError::Encrypted {
-            what: "an .xlsx workbook with a password".into(),
+            what: "an .xlsx workbook".into(),
         },
         e => workbook_error(e),
     })?;

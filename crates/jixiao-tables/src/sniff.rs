@@ -136,7 +136,7 @@ fn ole_format(bytes: &[u8]) -> Result<Format, TablesError> {
     })?;
     if file.exists("/EncryptedPackage") {
         return Err(TablesError::Encrypted {
-            what: "an Office Open XML file (.xlsx, .docx) inside an encrypted OLE2 container"
+            what: "an .xlsx or .docx file (an encrypted package in an OLE2 container)"
                 .into(),
         });
     }
