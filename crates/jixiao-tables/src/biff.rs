@@ -14,6 +14,31 @@ use std::io::Read;
 /// Each sheet's number cells' format codes, by sheet name.
 pub(crate) type Formats = HashMap<String, HashMap<(u32, u32), String>>;
 
+/// The rows × columns between a sheet's first and last cell: what calamine
+/// allocates for it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Extent {
+    rows: Option<(u16, u16)>,
+    columns: Option<(u16, u16)>,
+}
+
+impl Extent {
+    fn add(&mut self, r: u16, c: u16) {
+        let widen = |span: &mut Option<(u16, u16)>, x: u16| {
+            *span = Some(span.map_or((x, x), |(a, b)| (a.min(x), b.max(x))));
+        };
+        widen(&mut self.rows, r);
+        widen(&mut self.columns, c);
+    }
+
+    fn cells(&self) -> u64 {
+        match (self.rows, self.columns) {
+            (Some((r0, r1)), Some((c0, c1))) => (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1),
+            _ => 0,
+        }
+    }
+}
+
 fn u16_at(d: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(d.get(at..at + 2)?.try_into().ok()?))
 }
@@ -78,10 +103,12 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Formats, TablesError
             limit: limits.max_part_bytes,
         });
     }
-    Ok(formats(&data, limits))
+    formats(&data, limits)
 }
 
-fn formats(stream: &[u8], limits: &Limits) -> Formats {
+/// The formats, refusing a sheet whose cells reach over more positions
+/// than the limit (before calamine lays them out densely).
+fn formats(stream: &[u8], limits: &Limits) -> Result<Formats, TablesError> {
     let mut custom: HashMap<u16, String> = HashMap::new();
     let mut xfs: Vec<u16> = Vec::new();
     let mut sheets: Vec<(String, usize)> = Vec::new();
@@ -118,7 +145,9 @@ fn formats(stream: &[u8], limits: &Limits) -> Formats {
     let mut cells: u64 = 0;
     for (name, at) in sheets {
         let mut sheet = HashMap::new();
-        let mut put = |r: u16, c: u16, xf: u16| {
+        let mut extent = Extent::default();
+        let mut put = |r: u16, c: u16, xf: u16, extent: &mut Extent| {
+            extent.add(r, c);
             cells += 1;
             if cells <= limits.max_cells {
                 if let Some(code) = code(xf) {
@@ -131,7 +160,13 @@ fn formats(stream: &[u8], limits: &Limits) -> Formats {
                 0x0203 | 0x027E | 0x0006 => {
                     if let (Some(r), Some(c), Some(xf)) = (u16_at(d, 0), u16_at(d, 2), u16_at(d, 4))
                     {
-                        put(r, c, xf);
+                        put(r, c, xf, &mut extent);
+                    }
+                }
+                // Text and boolean cells: no format, but they take room.
+                0x00FD | 0x0204 | 0x0205 | 0x00D6 => {
+                    if let (Some(r), Some(c)) = (u16_at(d, 0), u16_at(d, 2)) {
+                        extent.add(r, c);
                     }
                 }
                 0x00BD => {
@@ -139,7 +174,7 @@ fn formats(stream: &[u8], limits: &Limits) -> Formats {
                         let n = d.len().saturating_sub(6) / 6;
                         for k in 0..n {
                             if let Some(xf) = u16_at(d, 4 + 6 * k) {
-                                put(r, first.saturating_add(k as u16), xf);
+                                put(r, first.saturating_add(k as u16), xf, &mut extent);
                             }
                         }
                     }
@@ -147,7 +182,92 @@ fn formats(stream: &[u8], limits: &Limits) -> Formats {
                 _ => {}
             }
         }
+        if extent.cells() > limits.max_cells {
+            return Err(TablesError::TooManyCells {
+                part: format!("sheet {name}"),
+                cells: extent.cells(),
+                limit: limits.max_cells,
+            });
+        }
         out.insert(name, sheet);
     }
-    out
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: u16, data: &[u8]) -> Vec<u8> {
+        let mut out = kind.to_le_bytes().to_vec();
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+        out
+    }
+
+    fn number(r: u16, c: u16, xf: u16) -> Vec<u8> {
+        let mut d = Vec::new();
+        for x in [r, c, xf] {
+            d.extend(x.to_le_bytes());
+        }
+        d.extend(4072.1f64.to_le_bytes());
+        record(0x0203, &d)
+    }
+
+    /// A workbook stream: a custom format 164, two XFs (General, 164), one
+    /// sheet named `表` holding `cells`.
+    fn stream(cells: &[Vec<u8>]) -> Vec<u8> {
+        let code = "#,##0.00";
+        let mut format = 164u16.to_le_bytes().to_vec();
+        format.extend((code.len() as u16).to_le_bytes());
+        format.push(0);
+        format.extend(code.as_bytes());
+        let xf = |ifmt: u16| {
+            let mut d = vec![0, 0];
+            d.extend(ifmt.to_le_bytes());
+            d.extend([0; 16]);
+            record(0x00E0, &d)
+        };
+        let name: Vec<u8> = "表".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let sheet_record = |at: u32| {
+            let mut d = at.to_le_bytes().to_vec();
+            d.extend([0, 0, 1, 1]);
+            d.extend(&name);
+            record(0x0085, &d)
+        };
+        let mut globals = record(0x0809, &[0; 16]);
+        globals.extend(record(0x041E, &format));
+        globals.extend(xf(0));
+        globals.extend(xf(164));
+        let sheet_at = globals.len() + sheet_record(0).len() + 4;
+        globals.extend(sheet_record(sheet_at as u32));
+        globals.extend(record(0x000A, &[]));
+        globals.extend(record(0x0809, &[0; 16]));
+        for c in cells {
+            globals.extend(c);
+        }
+        globals.extend(record(0x000A, &[]));
+        globals
+    }
+
+    #[test]
+    fn number_cells_get_their_format_codes() {
+        let s = stream(&[number(0, 0, 1), number(2, 3, 0)]);
+        let f = formats(&s, &Limits::default()).unwrap();
+        let sheet = &f["表"];
+        assert_eq!(sheet.get(&(0, 0)).map(String::as_str), Some("#,##0.00"));
+        assert_eq!(sheet.get(&(2, 3)), None, "General is no number format");
+    }
+
+    #[test]
+    fn a_sheet_reaching_too_far_is_refused() {
+        let s = stream(&[number(0, 0, 1), number(60_000, 200, 1)]);
+        match formats(&s, &Limits::default()) {
+            Err(TablesError::TooManyCells { part, cells, .. }) => {
+                assert_eq!(part, "sheet 表");
+                assert_eq!(cells, 60_001 * 201);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

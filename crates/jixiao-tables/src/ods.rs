@@ -41,6 +41,11 @@ struct Walk {
     paragraphs: usize,
     skipping: usize,
     cells: u64,
+    /// The first and last row and column of a cell with a value or text
+    /// in the open sheet: what calamine lays out densely.
+    extent: Option<((u32, u32), (u32, u32))>,
+    /// The open cell has a value.
+    valued: bool,
 }
 
 fn number(e: &BytesStart<'_>, name: &[u8], max: u32) -> u32 {
@@ -81,6 +86,7 @@ pub(crate) fn read_content(
                         let name = xml::attr(e, b"name").unwrap_or_default();
                         w.sheet = Some((name, Shown::default()));
                         w.row = 0;
+                        w.extent = None;
                     }
                     b"table-row" => {
                         w.column = 0;
@@ -103,11 +109,11 @@ pub(crate) fn read_content(
                                 }
                             }
                         }
+                        w.valued = xml::attr(e, b"value-type").is_some();
+                        w.cell = Some((repeated, String::new()));
+                        w.paragraphs = 0;
                         if empty {
-                            w.column = w.column.saturating_add(repeated);
-                        } else {
-                            w.cell = Some((repeated, String::new()));
-                            w.paragraphs = 0;
+                            w.end_cell(limits)?;
                         }
                     }
                     b"p" | b"h" if w.cell.is_some() => {
@@ -138,6 +144,16 @@ pub(crate) fn read_content(
                         b"table-row" => w.row = w.row.saturating_add(w.rows_repeated),
                         b"table" => {
                             if let Some((name, shown)) = w.sheet.take() {
+                                let cells = w.extent.map_or(0, |((r0, c0), (r1, c1))| {
+                                    (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
+                                });
+                                if cells > limits.max_cells {
+                                    return Err(TablesError::TooManyCells {
+                                        part: format!("sheet {name}"),
+                                        cells,
+                                        limit: limits.max_cells,
+                                    });
+                                }
                                 w.sheets.insert(name, shown);
                             }
                         }
@@ -171,6 +187,20 @@ impl Walk {
             return Ok(());
         };
         let text = text.trim().to_string();
+        if self.valued || !text.is_empty() {
+            let last = (
+                self.row.saturating_add(self.rows_repeated - 1),
+                self.column.saturating_add(repeated - 1),
+            );
+            let first = (self.row, self.column);
+            self.extent = Some(match self.extent {
+                None => (first, last),
+                Some((a, b)) => (
+                    (a.0.min(first.0), a.1.min(first.1)),
+                    (b.0.max(last.0), b.1.max(last.1)),
+                ),
+            });
+        }
         if !text.is_empty() {
             if let Some((name, s)) = self.sheet.as_mut() {
                 for r in 0..self.rows_repeated {
@@ -197,6 +227,19 @@ impl Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sheet_reaching_too_far_is_refused_before_it_is_laid_out() {
+        let xml = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="大">
+            <table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row>
+            <table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>
+            <table:table-row><table:table-cell table:number-columns-repeated="9000"/><table:table-cell office:value-type="float" office:value="2"/></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#;
+        match read_content(xml.as_bytes(), &Limits::default()) {
+            Err(TablesError::TooManyCells { part, .. }) => assert_eq!(part, "sheet 大"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn shown_text_repeats_and_spans() {

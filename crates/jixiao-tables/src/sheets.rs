@@ -55,13 +55,14 @@ pub(crate) fn read(format: Format, bytes: &[u8], limits: &Limits) -> Result<Grid
             })?;
         }
         Format::Xls => {
+            // Read first: it refuses a sheet too large to lay out.
+            let mut codes = biff::read(bytes, limits)?;
             let book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => TablesError::Encrypted {
                     what: "an Excel 97–2003 workbook (.xls)".into(),
                 },
                 e => workbook_error(e),
             })?;
-            let mut codes = biff::read(bytes, limits)?;
             read_ranges(book, limits, &mut sink, |book, name| Extras {
                 merged: book.worksheet_merge_cells(name).unwrap_or_default(),
                 codes: codes.remove(name).unwrap_or_default(),

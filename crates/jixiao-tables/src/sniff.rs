@@ -136,8 +136,7 @@ fn ole_format(bytes: &[u8]) -> Result<Format, TablesError> {
     })?;
     if file.exists("/EncryptedPackage") {
         return Err(TablesError::Encrypted {
-            what: "an .xlsx or .docx file (an encrypted package in an OLE2 container)"
-                .into(),
+            what: "an .xlsx or .docx file (an encrypted package in an OLE2 container)".into(),
         });
     }
     if file.exists("/Workbook") || file.exists("/Book") {
