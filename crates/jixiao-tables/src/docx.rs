@@ -64,6 +64,8 @@ struct Walk {
     paragraph: Option<String>,
     in_text: bool,
     skipping: usize,
+    /// Cells read so far, against the limit.
+    cells: u64,
 }
 
 /// Reads the XML of a document part.
@@ -143,6 +145,14 @@ impl Walk {
                 }
             }
             b"tc" => {
+                self.cells += 1;
+                if self.cells > self.limits.max_cells {
+                    return Err(TablesError::TooManyCells {
+                        part: PART.into(),
+                        cells: self.cells,
+                        limit: self.limits.max_cells,
+                    });
+                }
                 if let Some(t) = self.tables.last_mut() {
                     if t.rows.is_empty() {
                         t.rows.push(Vec::new());
@@ -283,14 +293,15 @@ fn lay_out(t: &DocTable, max_cells: u64) -> Result<Vec<Vec<Placed>>, TablesError
                 VMerge::Continue => continue,
                 VMerge::None => 1,
                 VMerge::Restart => {
-                    1 + t.rows[i + 1..]
-                        .iter()
-                        .take_while(|below| {
-                            below
-                                .iter()
-                                .any(|c| c.column == cell.column && c.vmerge == VMerge::Continue)
-                        })
-                        .count() as u32
+                    // A row's cells stand in column order.
+                    let continues = |below: &&Vec<DocCell>| {
+                        below
+                            .binary_search_by_key(&cell.column, |c| c.column)
+                            .ok()
+                            .and_then(|k| below.get(k))
+                            .is_some_and(|c| c.vmerge == VMerge::Continue)
+                    };
+                    1 + t.rows[i + 1..].iter().take_while(continues).count() as u32
                 }
             };
             positions += u64::from(rows) * u64::from(cell.columns);

@@ -25,6 +25,15 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Grid, TablesError> {
 
 /// Reads HTML text.
 pub(crate) fn read_text(text: &str, limits: &Limits) -> Result<Grid, TablesError> {
+    let work = nesting_work(text.as_bytes());
+    if work > MAX_NESTING_WORK {
+        return Err(TablesError::Part {
+            part: "HTML".into(),
+            why: format!(
+                "elements nested too deep to parse in bounded time (about {work} steps of the parser's scope checks, over the limit of {MAX_NESTING_WORK})"
+            ),
+        });
+    }
     let html = Html::parse_document(text);
     let mut walk = Walk {
         limits: *limits,
@@ -99,6 +108,101 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         }
     }
     None
+}
+
+/// The most steps of scope checks a page may cost the parser: half a
+/// second's work (10,000 elements nested in each other). Pages as
+/// published nest a few dozen deep.
+const MAX_NESTING_WORK: u64 = 50_000_000;
+
+/// Elements without content, and those whose end tag may be left out
+/// (the parser closes them itself): they do not deepen the tree.
+const FLAT: [&[u8]; 30] = [
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"param",
+    b"source",
+    b"track",
+    b"wbr",
+    b"p",
+    b"li",
+    b"dt",
+    b"dd",
+    b"td",
+    b"th",
+    b"tr",
+    b"tbody",
+    b"thead",
+    b"tfoot",
+    b"option",
+    b"optgroup",
+    b"colgroup",
+    b"caption",
+    b"rb",
+    b"rp",
+];
+
+/// What parsing the page costs in scope checks, estimated from its tags:
+/// html5ever, like the HTML standard's tree builder, looks down the stack
+/// of open elements at each start tag, so a page of n tags nested d deep
+/// costs about n × d. The sum of the depth at each start tag, counting
+/// only elements that nest (a guard before parsing, not a parser: what
+/// the page holds is read by html5ever).
+fn nesting_work(b: &[u8]) -> u64 {
+    let (mut depth, mut work, mut i) = (0u64, 0u64, 0usize);
+    while let Some(off) = memchr_lt(&b[i..]) {
+        i += off + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find(&b[i..], b"-->").map_or(b.len(), |n| i + n + 3);
+            continue;
+        }
+        let end = b.get(i) == Some(&b'/');
+        let start = i + usize::from(end);
+        let len = b[start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .unwrap_or(b.len() - start);
+        if len == 0 {
+            continue;
+        }
+        let name = b[start..start + len].to_ascii_lowercase();
+        let close = b[start + len..].iter().position(|&c| c == b'>');
+        let self_closing = close.is_some_and(|n| n > 0 && b[start + len + n - 1] == b'/');
+        if FLAT.contains(&name.as_slice()) || self_closing {
+            continue;
+        }
+        if end {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        work = work.saturating_add(depth);
+        depth += 1;
+        // The text of these is not markup.
+        if matches!(
+            name.as_slice(),
+            b"script" | b"style" | b"textarea" | b"title" | b"xmp"
+        ) {
+            let mut closing = b"</".to_vec();
+            closing.extend(&name);
+            let lower_at = b[i..]
+                .windows(closing.len())
+                .position(|w| w.eq_ignore_ascii_case(&closing));
+            i = lower_at.map_or(b.len(), |n| i + n);
+        }
+    }
+    work
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -499,6 +603,28 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GB18030.encode("<p>绩效</p>");
         assert!(decode(&bytes).contains("绩效"));
         assert!(decode("<p>绩效</p>".as_bytes()).contains("绩效"));
+    }
+
+    #[test]
+    fn pages_nested_too_deep_are_refused_before_parsing() {
+        let deep = format!("{}x{}", "<div>".repeat(30_000), "</div>".repeat(30_000));
+        match read_text(&deep, &Limits::default()) {
+            Err(TablesError::Part { why, .. }) => assert!(why.contains("nested too deep"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // Unclosed cells and paragraphs, comments and scripts do not count.
+        let sloppy = format!(
+            "<table>{}</table><!-- <div><div> --><script>{}</script>",
+            "<tr><td><p>1<td>2".repeat(50_000),
+            "<div>".repeat(50_000)
+        );
+        assert!(
+            nesting_work(sloppy.as_bytes()) < 10,
+            "{}",
+            nesting_work(sloppy.as_bytes())
+        );
+        let page = "<html><body><div><table><tr><td><b>a</b></td></tr></table></div></body></html>";
+        assert_eq!(nesting_work(page.as_bytes()), 1 + 2 + 3 + 4);
     }
 
     #[test]

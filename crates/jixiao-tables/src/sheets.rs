@@ -14,7 +14,8 @@ use crate::{biff, numfmt, ods, xml, zipped, Format, Grid, Limits, TablesError};
 use calamine::{Data, Dimensions, Reader, SheetType};
 use jixiao_model::SourcePart;
 use quick_xml::events::Event;
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::io::Cursor;
 
 /// A cell read from a sheet: what it shows, and the value stored where
@@ -278,19 +279,16 @@ fn shown(data: &Data, code: Option<&str>) -> Option<SheetCell> {
 /// merged region's value at its top-left cell with its span, the cells
 /// it covers empty; a break after the sheet.
 fn emit(sheet: &Sheet, part: &SourcePart, sink: &mut Sink) {
-    let mut spans: HashMap<(u32, u32), (u32, u32)> = HashMap::new();
-    let mut covered: Vec<&Dimensions> = Vec::new();
-    for d in &sheet.merged {
-        let rows = d.end.0.saturating_sub(d.start.0) + 1;
-        let columns = d.end.1.saturating_sub(d.start.1) + 1;
-        spans.insert(d.start, (rows, columns));
-        covered.push(d);
-    }
-    let is_covered = |at: (u32, u32)| {
-        covered
-            .iter()
-            .any(|d| d.contains(at.0, at.1) && d.start != at)
-    };
+    let spans: HashMap<(u32, u32), (u32, u32)> = sheet
+        .merged
+        .iter()
+        .map(|d| {
+            let rows = d.end.0.saturating_sub(d.start.0) + 1;
+            let columns = d.end.1.saturating_sub(d.start.1) + 1;
+            (d.start, (rows, columns))
+        })
+        .collect();
+    let mut sweep = Sweep::new(&sheet.merged);
     let mut previous: Option<u32> = None;
     let mut row: Vec<Placed> = Vec::new();
     let flush = |r: u32, row: &mut Vec<Placed>, sink: &mut Sink| {
@@ -308,7 +306,7 @@ fn emit(sheet: &Sheet, part: &SourcePart, sink: &mut Sink) {
             }
             previous = Some(r);
         }
-        if is_covered((r, c)) {
+        if sweep.covers((r, c)) {
             continue;
         }
         let (rows, columns) = spans.get(&(r, c)).copied().unwrap_or((1, 1));
@@ -324,6 +322,60 @@ fn emit(sheet: &Sheet, part: &SourcePart, sink: &mut Sink) {
         flush(p, &mut row, sink);
     }
     sink.brk();
+}
+
+/// The merged regions met row by row, as the cells are (in row, then
+/// column order), to tell whether a cell is covered by one in logarithmic
+/// time however many regions and cells a sheet has.
+struct Sweep<'a> {
+    /// Regions not reached yet, by first row (the last one first).
+    pending: Vec<&'a Dimensions>,
+    /// Regions over the current row, by first column.
+    active: BTreeMap<(u32, usize), &'a Dimensions>,
+    /// When each active region ends: (last row, its key in `active`).
+    ends: BinaryHeap<Reverse<(u32, (u32, usize))>>,
+    added: usize,
+}
+
+impl<'a> Sweep<'a> {
+    fn new(merged: &'a [Dimensions]) -> Self {
+        let mut pending: Vec<&Dimensions> = merged.iter().collect();
+        pending.sort_by_key(|d| Reverse(d.start));
+        Sweep {
+            pending,
+            active: BTreeMap::new(),
+            ends: BinaryHeap::new(),
+            added: 0,
+        }
+    }
+
+    /// Whether `at` lies in a region that does not start there. Calls come
+    /// in row, then column order.
+    fn covers(&mut self, at: (u32, u32)) -> bool {
+        while let Some(d) = self.pending.last().copied() {
+            if d.start.0 > at.0 {
+                break;
+            }
+            self.pending.pop();
+            let key = (d.start.1, self.added);
+            self.added += 1;
+            self.active.insert(key, d);
+            self.ends.push(Reverse((d.end.0, key)));
+        }
+        while let Some(Reverse((last, key))) = self.ends.peek().copied() {
+            if last >= at.0 {
+                break;
+            }
+            self.ends.pop();
+            self.active.remove(&key);
+        }
+        // Regions over one row do not overlap: only the one starting
+        // nearest to the left can hold the cell.
+        self.active
+            .range(..=(at.1, usize::MAX))
+            .next_back()
+            .is_some_and(|(_, d)| d.contains(at.0, at.1) && d.start != at)
+    }
 }
 
 /// For each cell format (`xf`) of `xl/styles.xml`, the number format code
@@ -588,5 +640,25 @@ mod tests {
         );
         assert_eq!(grid.origins[1].row, 2);
         assert_eq!(grid.origins[1].part, part);
+    }
+
+    #[test]
+    fn the_sweep_finds_covered_cells_among_many_regions() {
+        let merged = vec![
+            Dimensions::new((0, 0), (2, 0)),
+            Dimensions::new((0, 2), (0, 4)),
+            Dimensions::new((1, 3), (3, 5)),
+        ];
+        let mut sweep = Sweep::new(&merged);
+        let covered: Vec<(u32, u32)> = (0..5)
+            .flat_map(|r| (0..7).map(move |c| (r, c)))
+            .filter(|&at| sweep.covers(at))
+            .collect();
+        let expected: Vec<(u32, u32)> = (0..5)
+            .flat_map(|r| (0..7).map(move |c| (r, c)))
+            .filter(|&(r, c)| merged.iter().any(|d| d.contains(r, c) && d.start != (r, c)))
+            .collect();
+        assert_eq!(covered, expected);
+        assert!(covered.contains(&(2, 0)) && !covered.contains(&(3, 0)));
     }
 }
