@@ -263,3 +263,59 @@ fn the_command_line_checks_office_files_given_by_path() {
         .unwrap()
         .contains("encrypted with a password"));
 }
+
+/// Every property name the schema defines, and every key a report uses.
+fn names(value: &Value, properties_only: bool, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(o) => {
+            if properties_only {
+                if let Some(Value::Object(props)) = o.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+            } else {
+                out.extend(o.keys().cloned());
+            }
+            o.values().for_each(|v| names(v, properties_only, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| names(v, properties_only, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn reports_of_office_files_validate_against_the_schema() {
+    let schema = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("schema")
+        .output()
+        .unwrap();
+    let schema: Value = serde_json::from_slice(&schema.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
+    let mut files: Vec<String> = std::fs::read_dir("fixtures/tables")
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| !p.ends_with(".txt") && !p.ends_with(".py"))
+        .collect();
+    files.sort();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("check")
+        .args(&files)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["documents"].as_array().unwrap().len(), files.len());
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .take(10)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let (mut defined, mut used) = Default::default();
+    names(&schema, true, &mut defined);
+    names(&report, false, &mut used);
+    let undocumented: Vec<&String> = used.difference(&defined).collect();
+    assert!(
+        undocumented.is_empty(),
+        "keys the schema does not name: {undocumented:?}"
+    );
+    assert!(used.contains("origins") && used.contains("source_column"));
+}
