@@ -169,17 +169,25 @@ fn special(rng: &mut Rng, out: &mut Vec<u8>) {
     out.splice(at..at, s.iter().copied());
 }
 
-/// The seed files: the corpus, the PDF fixtures and the hostile fixtures.
+/// The seed files: the corpus, the PDF fixtures, the hostile fixtures and
+/// the office and web fixtures.
 pub fn seeds() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for dir in ["corpus", "fixtures/pdf", "fixtures/hostile"] {
+    for dir in [
+        "corpus",
+        "fixtures/pdf",
+        "fixtures/hostile",
+        "fixtures/tables",
+    ] {
         let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
         for e in entries.flatten() {
             let p = e.path();
             let kind = p.extension().and_then(|x| x.to_str()).unwrap_or("");
-            if matches!(kind, "txt" | "pdf") {
+            // The text twins of fixtures/tables are the corpus's text again.
+            let office = matches!(kind, "html" | "xlsx" | "xls" | "ods" | "docx" | "doc");
+            if matches!(kind, "txt" | "pdf") && !dir.ends_with("tables") || office {
                 if let Ok(bytes) = std::fs::read(&p) {
                     out.push((p.display().to_string(), bytes));
                 }

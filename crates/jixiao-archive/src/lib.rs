@@ -1558,6 +1558,13 @@ fn document_kind(forms: &[&Form], failed: bool) -> &'static str {
     }
 }
 
+/// A file path as the path of a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1576,11 +1583,4 @@ mod tests {
             Some("上海市闵行区教育学院")
         );
     }
-}
-
-/// A file path as the path of a `file:` URI (`%`, `?` and `#` escaped).
-fn uri_path(path: &str) -> String {
-    path.replace('%', "%25")
-        .replace('?', "%3f")
-        .replace('#', "%23")
 }

@@ -391,6 +391,7 @@ pub fn read_rows_document_with(mut rows: Vec<Row>, templates: &Templates) -> Doc
         forms: read,
         unrecognized,
         geometry: Vec::new(),
+        origins: Vec::new(),
         repairs: readings.into_iter().collect(),
         encoding: None,
     }

@@ -48,6 +48,9 @@ pub use jixiao_model::*;
 pub use jixiao_pdf::{
     pdf_rows, read_pdf, read_pdf_text, Glyph, PageText, PdfError, PdfLimits, PdfText,
 };
+pub use jixiao_tables::{
+    Format as TablesFormat, Grid as TablesGrid, Limits as TablesLimits, TablesError,
+};
 
 use std::path::Path;
 
@@ -150,6 +153,38 @@ pub enum ReadError {
         /// Why.
         source: PdfError,
     },
+    /// The file is a legacy Word .doc, which is not read.
+    #[error("{path}: {}", jixiao_tables::TablesError::LegacyWord)]
+    LegacyWord {
+        /// The file.
+        path: String,
+    },
+    /// The file is an Office file encrypted with a password.
+    #[error("{path}: {source}")]
+    EncryptedOffice {
+        /// The file.
+        path: String,
+        /// What kind of file.
+        source: TablesError,
+    },
+    /// The file starts as a zip archive (.xlsx, .docx, .ods) but is
+    /// damaged.
+    #[error("{path}: {source}")]
+    CorruptZip {
+        /// The file.
+        path: String,
+        /// What the zip reader found wrong.
+        source: TablesError,
+    },
+    /// An HTML page, spreadsheet or Word file that cannot be read: the
+    /// message names the sheet or part where it is known.
+    #[error("{path}: {source}")]
+    Office {
+        /// The file.
+        path: String,
+        /// Why.
+        source: TablesError,
+    },
     /// The file is a kind this version does not read.
     #[error("{path}: {what}")]
     Unsupported {
@@ -236,14 +271,18 @@ pub struct Grid {
     pub geometry: Vec<RowGeometry>,
     /// For a PDF: its pages' glyphs and ruling, as read.
     pub pages: Vec<PageText>,
+    /// For an HTML page, spreadsheet or Word file: each row's sheet or
+    /// table and source row, each cell's source column and span.
+    pub origins: Vec<origin::RowOrigin>,
     /// What had to be repaired to read the file at all.
     pub repairs: Vec<String>,
     /// For text: the encoding it was read in.
     pub encoding: Option<String>,
 }
 
-/// Reads a document from bytes (text, or a PDF by its header or a `.pdf`
-/// name), naming `path` in errors.
+/// Reads a document from bytes (an HTML page, spreadsheet or Word file
+/// by its bytes, a PDF by its header or a `.pdf` name, else text), naming
+/// `path` in errors.
 pub fn read_bytes_with(
     path: &str,
     bytes: &[u8],
@@ -252,6 +291,7 @@ pub fn read_bytes_with(
     let grid = read_grid(path, bytes, options)?;
     let mut doc = read_rows_document_with(grid.rows, options.templates());
     doc.geometry = grid.geometry;
+    doc.origins = grid.origins;
     doc.repairs.extend(grid.repairs);
     doc.encoding = grid.encoding;
     Ok(doc)
@@ -260,6 +300,9 @@ pub fn read_bytes_with(
 /// Reads the bytes of `path` into the grid of rows the form readers see
 /// (`jixiao debug grid` prints it), without reading any form.
 pub fn read_grid(path: &str, bytes: &[u8], options: &ReadOptions) -> Result<Grid, ReadError> {
+    if let Some(format) = jixiao_tables::sniff(path, bytes) {
+        return read_tables_grid(path, bytes, format, options);
+    }
     let is_pdf = pdf::has_pdf_header(bytes) || path.to_ascii_lowercase().ends_with(".pdf");
     if is_pdf {
         let text =
@@ -275,7 +318,7 @@ pub fn read_grid(path: &str, bytes: &[u8], options: &ReadOptions) -> Result<Grid
             geometry,
             pages: text.pages,
             repairs: text.repairs,
-            encoding: None,
+            ..Grid::default()
         });
     }
     let limit = options.max_text_bytes.unwrap_or(MAX_TEXT_BYTES);
@@ -318,6 +361,42 @@ fn malformed_hint(forced: bool) -> &'static str {
     } else {
         "; if the file is in another encoding, name it with --encoding (gbk, gb18030, utf-16le, big5 …)"
     }
+}
+
+/// Reads an HTML page, spreadsheet or Word file into the grid, each row's
+/// origin kept.
+fn read_tables_grid(
+    path: &str,
+    bytes: &[u8],
+    format: Result<TablesFormat, TablesError>,
+    options: &ReadOptions,
+) -> Result<Grid, ReadError> {
+    let error = |source: TablesError| {
+        let path = path.to_string();
+        match source {
+            TablesError::LegacyWord => ReadError::LegacyWord { path },
+            TablesError::Encrypted { .. } => ReadError::EncryptedOffice { path, source },
+            TablesError::CorruptZip { .. } => ReadError::CorruptZip { path, source },
+            source => ReadError::Office { path, source },
+        }
+    };
+    let format = format.map_err(error)?;
+    // An HTML page is text, under the budget for text.
+    let limit = options.max_text_bytes.unwrap_or(MAX_TEXT_BYTES);
+    if format == TablesFormat::Html && bytes.len() as u64 > limit {
+        return Err(ReadError::TextTooLarge {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    let grid =
+        jixiao_tables::read_format(format, bytes, &TablesLimits::default()).map_err(error)?;
+    Ok(Grid {
+        rows: grid.rows,
+        origins: grid.origins,
+        ..Grid::default()
+    })
 }
 
 /// Reads a document from a file.

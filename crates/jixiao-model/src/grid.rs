@@ -16,6 +16,20 @@ pub struct Cell {
     /// longer than a label keeps its spaces).
     #[serde(skip)]
     squeezed: Option<String>,
+    /// For a merged cell of a table (an HTML `rowspan`/`colspan`, a
+    /// spreadsheet's merged region, Word's `gridSpan`/`vMerge`): the rows
+    /// and columns it covers. The positions it covers hold no cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// How many rows and columns a merged cell covers (each at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Span {
+    /// Rows covered, its own included.
+    pub rows: u32,
+    /// Columns covered, its own included.
+    pub columns: u32,
 }
 
 /// Cells longer than this (in bytes) are prose, not labels.
@@ -27,10 +41,25 @@ impl Cell {
         Cell::trimmed(column, text.trim())
     }
 
+    /// A merged cell at `column` (its top-left position) holding `text`
+    /// (trimmed) and covering `rows` × `columns` positions. A span of one
+    /// row and one column is no span.
+    pub fn spanning(column: usize, text: &str, rows: u32, columns: u32) -> Self {
+        let mut cell = Cell::new(column, text);
+        if rows > 1 || columns > 1 {
+            cell.span = Some(Span {
+                rows: rows.max(1),
+                columns: columns.max(1),
+            });
+        }
+        cell
+    }
+
     /// A cell at `column` holding `text`, which is trimmed already.
     fn trimmed(column: usize, text: &str) -> Self {
         Cell {
             column,
+            span: None,
             // Labels and names are short; long prose is matched as printed.
             squeezed: (text.len() <= LONG && has_whitespace(text.as_bytes()))
                 .then(|| strip_whitespace(text)),

@@ -7,9 +7,11 @@
 pub mod geometry;
 pub mod grid;
 pub mod number;
+pub mod origin;
 pub mod records;
 
 pub use geometry::{CellBox, Rect, RowGeometry};
-pub use grid::{compact, read_rows, Cell, Row};
+pub use grid::{compact, read_rows, Cell, Row, Span};
 pub use number::{excel_serial_date, num_at, read_measure, read_number, Measure, Num, NumberCell};
+pub use origin::{CellOrigin, RowOrigin, SourcePart};
 pub use records::*;

@@ -1303,6 +1303,11 @@ pub struct Document {
     /// For a PDF: where each row (`line`) is on its page, cell by cell.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub geometry: Vec<crate::geometry::RowGeometry>,
+    /// For a spreadsheet, a Word file or an HTML page: where each row
+    /// (`line`) came from (sheet, table or text, source row) and each
+    /// cell's source column, span and stored value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<crate::origin::RowOrigin>,
     /// What had to be repaired to read the file at all (a PDF's lost
     /// cross-reference table), so a reader knows the text is recovered.
     #[serde(skip_serializing_if = "Vec::is_empty")]

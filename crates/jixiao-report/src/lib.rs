@@ -59,6 +59,11 @@ pub struct DocumentReport {
     /// rows rebuilt from the pages).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub geometry: Vec<jixiao_extract::RowGeometry>,
+    /// For a spreadsheet, a Word file or an HTML page: each row's sheet or
+    /// table and source row, and each cell's source column, span and the
+    /// value stored where it differs from the text shown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<jixiao_extract::RowOrigin>,
     /// What had to be repaired to read the file (a PDF's lost
     /// cross-reference table): its text is recovered, not as published.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -88,6 +93,7 @@ impl DocumentReport {
                     errors: Vec::new(),
                     unrecognized: doc.unrecognized,
                     geometry: doc.geometry,
+                    origins: doc.origins,
                     repairs: doc.repairs,
                     encoding: doc.encoding,
                 }
@@ -108,6 +114,7 @@ impl DocumentReport {
                 }],
                 unrecognized: Vec::new(),
                 geometry: Vec::new(),
+                origins: Vec::new(),
                 repairs: Vec::new(),
                 encoding: None,
             },
@@ -126,6 +133,7 @@ impl DocumentReport {
             }],
             unrecognized: Vec::new(),
             geometry: Vec::new(),
+            origins: Vec::new(),
             repairs: Vec::new(),
             encoding: None,
         }
