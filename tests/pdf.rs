@@ -502,3 +502,54 @@ fn the_password_option_reaches_the_reader() {
     assert_eq!(json["documents"][0]["errors"], serde_json::json!([]));
     assert!(!json["documents"][0]["forms"].as_array().unwrap().is_empty());
 }
+
+/// A finding in a PDF names the page and the box of each cell it names:
+/// the box of 003's 97.68 holds the glyphs `97.68` on that page.
+#[test]
+fn a_finding_names_the_page_and_box_its_figure_is_printed_in() {
+    let path = "fixtures/pdf/003_forms.pdf";
+    let report = jixiao_report::DocumentReport::new(
+        path,
+        jixiao_extract::read_file(std::path::Path::new(path)),
+    );
+    let rate = report
+        .findings
+        .iter()
+        .find(|f| f.check == "funds.rate" && f.printed.as_deref() == Some("97.68"))
+        .expect("003's rate finding");
+    let page = rate.location.place.page.expect("a page");
+    let bbox: jixiao_extract::Rect = rate.location.place.bbox.expect("a box").into();
+    let pages = read("003_forms.pdf", None).unwrap();
+    let mut inside: Vec<&jixiao_extract::Glyph> = pages[page as usize - 1]
+        .glyphs
+        .iter()
+        .filter(|g| bbox.contains(g.x + g.width / 2.0, g.y + g.size / 3.0))
+        .collect();
+    inside.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let text: String = inside.iter().map(|g| g.text.as_str()).collect();
+    assert!(text.starts_with("97.68"), "the box holds «{text}»");
+    // Every finding of every readable PDF fixture is placed: its page, and
+    // the box of each cell it names.
+    for entry in std::fs::read_dir("fixtures/pdf").unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        let shown = p.display().to_string();
+        let r = jixiao_report::DocumentReport::new(&shown, jixiao_extract::read_file(&p));
+        for f in &r.findings {
+            for at in std::iter::once(&f.location).chain(&f.inputs) {
+                assert!(at.place.page.is_some(), "{shown}: {} has no page", f.check);
+                if at.column.is_some() {
+                    assert!(at.place.bbox.is_some(), "{shown}: {} has no box", f.check);
+                }
+            }
+        }
+        for u in r.forms.iter().flat_map(|f| f.form.unmapped()) {
+            assert!(
+                u.place.page.is_some() && u.place.bbox.is_some(),
+                "{shown}: {u:?}"
+            );
+        }
+    }
+}

@@ -430,12 +430,12 @@ fn out_of_range(rows: &[Row]) -> Vec<Unmapped> {
                 })
             };
             if (digits >= limit || wide()) && has_out_of_range_figure(&cell.text) {
-                out.push(Unmapped {
-                    line: row.line,
-                    column: cell.column,
-                    text: cell.text.clone(),
-                    reason: crate::number::OUT_OF_RANGE.into(),
-                });
+                out.push(Unmapped::new(
+                    row.line,
+                    cell.column,
+                    &cell.text,
+                    crate::number::OUT_OF_RANGE,
+                ));
             }
         }
     }

@@ -96,12 +96,7 @@ impl Ledger {
         }
         self.rejected
             .entry((line, cell.column))
-            .or_insert_with(|| Unmapped {
-                line,
-                column: cell.column,
-                text: cell.text.clone(),
-                reason: reason.into(),
-            });
+            .or_insert_with(|| Unmapped::new(line, cell.column, &cell.text, reason));
     }
 
     pub(crate) fn is_taken(&self, line: usize, column: usize) -> bool {

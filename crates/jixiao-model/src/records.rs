@@ -11,18 +11,26 @@ pub struct Location {
     /// 0-based tab-separated column, when one cell is meant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// For a PDF: the page the line is on and the cell's box.
+    #[serde(flatten)]
+    pub place: Place,
 }
 
 impl Location {
     /// A whole line.
     pub fn line(line: usize) -> Self {
-        Location { line, column: None }
+        Location {
+            line,
+            column: None,
+            place: Place::default(),
+        }
     }
     /// One cell.
     pub fn cell(line: usize, column: usize) -> Self {
         Location {
             line,
             column: Some(column),
+            place: Place::default(),
         }
     }
 }
@@ -379,6 +387,36 @@ pub struct Unmapped {
     pub text: String,
     /// Why it is not in a field.
     pub reason: String,
+    /// For a PDF: the page and box of the cell (see [`Location`]).
+    #[serde(flatten)]
+    pub place: Place,
+}
+
+impl Unmapped {
+    /// The cell at `line` and `column` holding `text`, kept out for `reason`
+    /// (its place on a page is given later, by the report).
+    pub fn new(line: usize, column: usize, text: &str, reason: impl Into<String>) -> Self {
+        Unmapped {
+            line,
+            column,
+            text: text.to_string(),
+            reason: reason.into(),
+            place: Place::default(),
+        }
+    }
+}
+
+/// Where a cell read from a PDF is printed: its page and box.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Place {
+    /// The 1-based page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// The cell's box on that page (points, origin bottom left, rounded
+    /// to 0.01).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::geometry::Rect>")]
+    pub bbox: Option<crate::geometry::PageBox>,
 }
 
 /// A field that the form should print but could not be read.
@@ -1274,6 +1312,16 @@ impl Form {
             Form::Declaration(d) => &d.unmapped,
             Form::BudgetTable(t) => &t.unmapped,
             Form::Narrative(n) => &n.unmapped,
+        }
+    }
+
+    /// The cells kept out of its fields, to be added to (their places).
+    pub fn unmapped_mut(&mut self) -> &mut Vec<Unmapped> {
+        match self {
+            Form::SelfEvaluation(s) => &mut s.unmapped,
+            Form::Declaration(d) => &mut d.unmapped,
+            Form::BudgetTable(t) => &mut t.unmapped,
+            Form::Narrative(n) => &mut n.unmapped,
         }
     }
 }

@@ -77,8 +77,9 @@ impl DocumentReport {
     /// Validates a read document (or records why it could not be read).
     pub fn new(source: &str, read: Result<Document, ReadError>) -> Self {
         match read {
-            Ok(doc) => {
-                let findings = jixiao_validate::validate(&doc);
+            Ok(mut doc) => {
+                let mut findings = jixiao_validate::validate(&doc);
+                place_cells(&mut doc, &mut findings);
                 DocumentReport {
                     source: source.to_string(),
                     forms: doc
@@ -186,6 +187,30 @@ pub fn without_provenance(v: &serde_json::Value) -> serde_json::Value {
         Value::String(s) => Value::String(s.split_whitespace().collect()),
         other => other.clone(),
     }
+}
+
+/// Gives every finding's cells and every unmapped cell of a PDF its page
+/// and box, so that a reader finds them on the page.
+fn place_cells(doc: &mut Document, findings: &mut [Finding]) {
+    if doc.geometry.is_empty() {
+        return;
+    }
+    let geometry = std::mem::take(&mut doc.geometry);
+    let pages = jixiao_extract::geometry::Pages::new(&geometry);
+    for f in findings.iter_mut() {
+        for at in std::iter::once(&mut f.location).chain(f.inputs.iter_mut()) {
+            at.place = pages.place(at.line, at.column);
+        }
+    }
+    let unmapped = doc
+        .forms
+        .iter_mut()
+        .flat_map(|f| f.unmapped_mut().iter_mut())
+        .chain(doc.out_of_range.iter_mut());
+    for u in unmapped {
+        u.place = pages.place(u.line, Some(u.column));
+    }
+    doc.geometry = geometry;
 }
 
 /// A name with all but its first character masked: `刘太如` → `刘**`.

@@ -2010,12 +2010,9 @@ impl Reader<'_> {
                         format!("line {}: {} ({reason})", row.line, cell.text),
                     );
                 }
-                self.form.unmapped.push(Unmapped {
-                    line: row.line,
-                    column: cell.column,
-                    text: cell.text.clone(),
-                    reason,
-                });
+                self.form
+                    .unmapped
+                    .push(Unmapped::new(row.line, cell.column, &cell.text, reason));
             }
         }
         self.form.cells = CellCount {

@@ -69,12 +69,12 @@ pub(crate) fn read_allocation(rows: &[Row], t: &Template) -> Option<Read> {
     let mut total = 0;
     let mut leave = |row: &Row, reason: &str| {
         for c in &row.cells {
-            unmapped.push(Unmapped {
-                line: row.line,
-                column: c.column,
-                text: c.text.clone(),
-                reason: reason.to_string(),
-            });
+            unmapped.push(Unmapped::new(
+                row.line,
+                c.column,
+                &c.text,
+                reason.to_string(),
+            ));
         }
     };
     for (i, row) in rows.iter().enumerate() {
