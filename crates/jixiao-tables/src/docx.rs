@@ -77,15 +77,7 @@ pub(crate) fn read_xml(xml_bytes: &[u8], limits: &Limits) -> Result<Grid, Tables
     let mut reader = quick_xml::Reader::from_reader(xml_bytes);
     let mut buf = Vec::new();
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| TablesError::Part {
-                part: PART.into(),
-                why: format!(
-                    "not well-formed XML at byte {}: {e}",
-                    reader.buffer_position()
-                ),
-            })?;
+        let event = crate::xml::next_event(&mut reader, &mut buf, PART)?;
         match event {
             Event::Start(e) => walk.start(&e, false)?,
             Event::Empty(e) => walk.start(&e, true)?,
@@ -328,6 +320,7 @@ fn lay_out(t: &DocTable, max_cells: u64) -> Result<Vec<Vec<Placed>>, TablesError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::cells;
 
     fn body(inner: &str) -> Grid {
         let xml = format!(
@@ -343,21 +336,6 @@ mod tests {
     fn tc(props: &str, paragraphs: &[&str]) -> String {
         let ps: String = paragraphs.iter().map(|t| p(t)).collect();
         format!("<w:tc><w:tcPr>{props}</w:tcPr>{ps}</w:tc>")
-    }
-
-    fn cells(g: &Grid) -> Vec<(usize, Vec<(usize, &str)>)> {
-        g.rows
-            .iter()
-            .map(|r| {
-                (
-                    r.line,
-                    r.cells
-                        .iter()
-                        .map(|c| (c.column, c.text.as_str()))
-                        .collect(),
-                )
-            })
-            .collect()
     }
 
     #[test]

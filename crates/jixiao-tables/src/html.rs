@@ -481,25 +481,10 @@ fn cell_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::cells;
 
     fn grid(html: &str) -> Grid {
         read_text(html, &Limits::default()).unwrap()
-    }
-
-    /// Each row as (line, [(column, text)]).
-    fn cells(g: &Grid) -> Vec<(usize, Vec<(usize, &str)>)> {
-        g.rows
-            .iter()
-            .map(|r| {
-                (
-                    r.line,
-                    r.cells
-                        .iter()
-                        .map(|c| (c.column, c.text.as_str()))
-                        .collect(),
-                )
-            })
-            .collect()
     }
 
     #[test]

@@ -109,3 +109,25 @@ pub fn read_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<Grid
 pub fn read_html(text: &str, limits: &Limits) -> Result<Grid, TablesError> {
     html::read_text(text, limits)
 }
+
+/// What the unit tests of the readers share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::Grid;
+
+    /// Each row as (line, [(column, text)]).
+    pub(crate) fn cells(g: &Grid) -> Vec<(usize, Vec<(usize, &str)>)> {
+        g.rows
+            .iter()
+            .map(|r| {
+                (
+                    r.line,
+                    r.cells
+                        .iter()
+                        .map(|c| (c.column, c.text.as_str()))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+}

@@ -62,15 +62,7 @@ pub(crate) fn read_content(
     let mut reader = quick_xml::Reader::from_reader(content);
     let mut buf = Vec::new();
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| TablesError::Part {
-                part: PART.into(),
-                why: format!(
-                    "not well-formed XML at byte {}: {e}",
-                    reader.buffer_position()
-                ),
-            })?;
+        let event = crate::xml::next_event(&mut reader, &mut buf, PART)?;
         let (e, empty) = match &event {
             Event::Start(e) => (Some(e), false),
             Event::Empty(e) => (Some(e), true),

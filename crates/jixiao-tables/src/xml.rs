@@ -1,6 +1,23 @@
 //! Small helpers over quick-xml's events for the parts of office files.
 
-use quick_xml::events::{BytesRef, BytesStart};
+use crate::TablesError;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+/// The next event of `part`'s XML, or the part's error saying where it is
+/// not well-formed.
+pub(crate) fn next_event<'b>(
+    reader: &mut quick_xml::Reader<&[u8]>,
+    buf: &'b mut Vec<u8>,
+    part: &str,
+) -> Result<Event<'b>, TablesError> {
+    reader.read_event_into(buf).map_err(|e| TablesError::Part {
+        part: part.into(),
+        why: format!(
+            "not well-formed XML at byte {}: {e}",
+            reader.buffer_position()
+        ),
+    })
+}
 
 /// The unescaped value of the attribute whose local name (the name after
 /// any prefix) is `name`.
