@@ -1789,6 +1789,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn boxes_are_rounded_to_hundredths_of_a_point() {
+        assert_eq!(point(31.18000030517578), "31.18");
+        assert_eq!(point(595.0), "595");
+        assert_eq!(point(12.4999), "12.5");
+        assert_eq!(point(-0.001), "0");
+        assert_eq!(point(-3.456), "-3.46");
+    }
+
+    #[test]
+    fn a_cell_is_cut_to_what_a_spreadsheet_holds() {
+        let short = "执行率".repeat(100);
+        assert_eq!(fit_cell(&short), short);
+        let exact = "a".repeat(CSV_CELL_LIMIT);
+        assert_eq!(fit_cell(&exact), exact);
+        // Characters beyond the basic plane take two UTF-16 units, as a
+        // spreadsheet counts them.
+        let wide = "𠀀".repeat(20_000);
+        let cut = fit_cell(&wide);
+        assert!(cut.encode_utf16().count() <= CSV_CELL_LIMIT);
+        assert!(cut.encode_utf16().count() > CSV_CELL_LIMIT - 2);
+        assert!(
+            cut.ends_with("[cut: 20000 characters in all; the whole text is in the JSON report]")
+        );
+        assert!(wide.starts_with(cut.split(" … ").next().unwrap()));
+    }
+
+    #[test]
     fn the_most_frequent_unit_name_wins() {
         let doc = jixiao_extract::read_document(
             "财政项目支出绩效自评表\n(2023 年度)\n项目名称\t甲\n主管部门\t某局\t实施单位\t上海事市闵行区教育学院\n\
