@@ -66,14 +66,14 @@ fn ingesting_everything_twice_gives_the_same_rows() {
     let mut archive = Archive::open(db.to_str().unwrap()).unwrap();
     let pdf = archive
         .query(
-            "SELECT geometry, repairs FROM documents WHERE source = 'fixtures/pdf/xref_lost.pdf'",
+            "SELECT c.page, c.x0, d.repairs FROM cell_boxes c JOIN documents d \
+             ON d.id = c.document_id WHERE d.source = 'fixtures/pdf/xref_lost.pdf' \
+             ORDER BY c.line, c.col",
         )
         .unwrap();
-    let geometry: serde_json::Value =
-        serde_json::from_str(&pdf.rows[0][0].text().unwrap()).unwrap();
-    assert_eq!(geometry[0]["page"], 1);
-    assert!(geometry[0]["cells"][0]["bbox"]["x0"].is_number());
-    assert!(pdf.rows[0][1].text().unwrap().contains("rebuilt"));
+    assert_eq!(pdf.rows[0][0].int(), Some(1));
+    assert!(pdf.rows[0][1].text().unwrap().parse::<f64>().is_ok());
+    assert!(pdf.rows[0][2].text().unwrap().contains("rebuilt"));
     // The same bytes under another name are the same document.
     let copy = db.with_file_name("copy.txt");
     std::fs::copy("corpus/002_bc93ede7711070ab.txt", &copy).unwrap();
@@ -429,15 +429,24 @@ fn missing_files_are_not_documents_and_names_do_not_count() {
     assert_eq!(rows["documents"], 1);
 }
 
-/// An archive of the previous schema version (2, before declarations of
-/// other provinces had fund sources and per-area targets) is migrated when
-/// opened: its rows stay, the new tables and columns appear, and the new
-/// fields of a declaration are stored.
+/// An archive of an earlier schema version (2, before declarations of
+/// other provinces had fund sources and per-area targets, and before a
+/// PDF's cell boxes had their own table) is migrated when opened: its rows
+/// stay, the new tables and columns appear, the geometry kept as JSON
+/// becomes rows of `cell_boxes`, the findings already stored get their
+/// source, project, kind and page, and the new fields of a declaration are
+/// stored.
 #[test]
 fn an_archive_of_the_previous_schema_version_is_migrated() {
     let db = scratch("migrate");
-    let (code, out) = ingest(&db, &["corpus/002_bc93ede7711070ab.txt"]);
+    let pdf = "fixtures/pdf/003_forms.pdf";
+    let (code, out) = ingest(&db, &["corpus/002_bc93ede7711070ab.txt", pdf]);
     assert_eq!(code, Some(0), "{out}");
+    // The geometry as version 4 stored it: the report's, as JSON.
+    let report = common::report_of(pdf);
+    let geometry = serde_json::to_string(&report.geometry).unwrap();
+    let cells: usize = report.geometry.iter().map(|g| g.cells.len()).sum();
+    assert!(cells > 100, "{cells}");
     let c = rusqlite::Connection::open(&db).unwrap();
     c.execute_batch(
         "DROP VIEW findings_by_unit_year; DROP VIEW execution_rates; \
@@ -445,11 +454,22 @@ fn an_archive_of_the_previous_schema_version_is_migrated() {
          DROP INDEX documents_content; ALTER TABLE documents DROP COLUMN content_sha256; \
          DROP TABLE fund_sources; DROP TABLE area_targets; \
          ALTER TABLE indicators DROP COLUMN period; \
+         DROP TABLE cell_boxes; ALTER TABLE documents ADD COLUMN geometry TEXT; \
+         ALTER TABLE findings DROP COLUMN source; ALTER TABLE findings DROP COLUMN project; \
+         ALTER TABLE findings DROP COLUMN form_kind; ALTER TABLE findings DROP COLUMN page; \
          UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE documents SET geometry = ?1 WHERE source = ?2",
+        [geometry.as_str(), pdf],
     )
     .unwrap();
     let before: i64 = c
         .query_row("SELECT count(*) FROM indicators", [], |r| r.get(0))
+        .unwrap();
+    let findings_before: i64 = c
+        .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))
         .unwrap();
     drop(c);
     let (code, out) = ingest(&db, &["corpus/provinces/fujian_decl-transfer_02.txt"]);
@@ -478,6 +498,83 @@ fn an_archive_of_the_previous_schema_version_is_migrated() {
         one("SELECT count(*) FROM area_targets WHERE area = '上杭县' AND target = '1'"),
         1
     );
+    // The PDF's geometry moved into cell_boxes, a row per cell, boxes
+    // rounded to 0.01; the JSON column is gone.
+    assert_eq!(one("SELECT count(*) FROM cell_boxes"), cells as i64);
+    let first = &report.geometry[0];
+    let (line, page, col, x0): (i64, i64, i64, String) = c
+        .query_row(
+            "SELECT line, page, col, x0 FROM cell_boxes ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (line, page, col),
+        (
+            first.line as i64,
+            i64::from(first.page),
+            first.cells[0].column as i64
+        )
+    );
+    let x: f64 = x0.parse().unwrap();
+    assert!((x - first.cells[0].bbox.x0).abs() <= 0.005, "{x0}");
+    assert!(x0.split('.').nth(1).is_none_or(|d| d.len() <= 2), "{x0}");
+    assert_eq!(
+        one("SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'geometry'"),
+        0
+    );
+    // The findings stored before read without joins now.
+    assert_eq!(
+        one("SELECT count(*) FROM findings WHERE source IS NULL"),
+        0,
+        "{findings_before} findings before"
+    );
+    let (source, project, kind, page): (String, String, String, i64) = c
+        .query_row(
+            "SELECT source, project, form_kind, page FROM findings \
+             WHERE check_id = 'funds.rate' AND printed = '97.68'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (source.as_str(), kind.as_str(), page),
+        (pdf, "self_evaluation", 1)
+    );
+    assert!(!project.is_empty());
+    // What the migration filled in is what a fresh ingest writes.
+    let fresh = scratch("migrate-fresh");
+    ingest(&fresh, &["corpus/002_bc93ede7711070ab.txt", pdf]);
+    let f = rusqlite::Connection::open(&fresh).unwrap();
+    let rows = |c: &rusqlite::Connection, sql: &str| -> Vec<Vec<Option<String>>> {
+        let mut st = c.prepare(sql).unwrap();
+        let n = st.column_count();
+        st.query_map([], |r| {
+            (0..n)
+                .map(|k| r.get::<_, rusqlite::types::Value>(k))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .unwrap()
+        .map(|r| {
+            r.unwrap()
+                .into_iter()
+                .map(|v| match v {
+                    rusqlite::types::Value::Null => None,
+                    rusqlite::types::Value::Integer(i) => Some(i.to_string()),
+                    rusqlite::types::Value::Text(t) => Some(t),
+                    other => Some(format!("{other:?}")),
+                })
+                .collect()
+        })
+        .collect()
+    };
+    let findings = "SELECT source, project, form_kind, page, line, col, check_id FROM findings \
+                    WHERE source IN ('corpus/002_bc93ede7711070ab.txt', 'fixtures/pdf/003_forms.pdf') \
+                    ORDER BY source, ordinal";
+    assert_eq!(rows(&c, findings), rows(&f, findings));
+    let boxes = "SELECT line, page, col, x0, y0, x1, y1 FROM cell_boxes ORDER BY id";
+    assert_eq!(rows(&c, boxes), rows(&f, boxes));
 }
 
 /// Projects across the provinces: the same name in two provinces' units is

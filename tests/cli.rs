@@ -227,6 +227,202 @@ fn csv_gives_flat_tables_that_agree_with_the_json() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("findings"));
 }
 
+/// Every CSV table of `corpus/` and `fixtures/pdf/` (the top of each
+/// folder) opens in a spreadsheet: no field is longer than a cell holds.
+/// `findings.csv` reads without joins: each finding names its file, its
+/// form's kind and project and, for a PDF, the page of its line, as the
+/// JSON report says; `cell_boxes.csv` holds a row per cell box of every
+/// PDF's geometry.
+#[test]
+fn csv_tables_fit_a_spreadsheet_and_findings_stand_alone() {
+    let inputs = ["--max-depth", "1", "corpus", "fixtures/pdf"];
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&[&["check"][..], &inputs].concat()).stdout).unwrap();
+    let documents = json["documents"].as_array().unwrap();
+    let dir = std::env::temp_dir().join(format!("jixiao-csv-cells-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = run(&[
+        &["check", "--format", "csv", "-o", dir.to_str().unwrap()][..],
+        &inputs,
+    ]
+    .concat());
+    // The bad PDFs make the exit status 1; the tables are written.
+    assert_eq!(out.status.code(), Some(1));
+    let read = |table: &str| -> (csv::StringRecord, Vec<csv::StringRecord>) {
+        let mut reader = csv::Reader::from_path(dir.join(format!("{table}.csv"))).unwrap();
+        let header = reader.headers().unwrap().clone();
+        (header, reader.records().map(Result::unwrap).collect())
+    };
+    let mut fields = 0;
+    for table in jixiao_archive::TABLE_NAMES {
+        let (header, rows) = read(table);
+        for row in &rows {
+            for (name, field) in header.iter().zip(row.iter()) {
+                fields += 1;
+                assert!(
+                    field.chars().count() <= 32_767 && field.encode_utf16().count() <= 32_767,
+                    "{table}.{name}: {} characters",
+                    field.chars().count()
+                );
+            }
+        }
+    }
+    assert!(fields > 50_000, "{fields} fields");
+    let (header, rows) = read("findings");
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (source, project, kind, page, line) = (
+        at("source"),
+        at("project"),
+        at("form_kind"),
+        at("page"),
+        at("line"),
+    );
+    // The rows are the JSON report's findings, in its order.
+    let mut want = Vec::new();
+    for d in documents {
+        let pages: std::collections::HashMap<u64, u64> = d["geometry"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| (g["line"].as_u64().unwrap(), g["page"].as_u64().unwrap()))
+            .collect();
+        for f in d["findings"].as_array().unwrap() {
+            let form = &d["forms"][f["form"].as_u64().unwrap() as usize];
+            let name = match form["kind"].as_str().unwrap() {
+                "budget_table" => &form["title"],
+                _ => &form["project_name"],
+            };
+            let line = f["location"]["line"].as_u64().unwrap();
+            want.push(vec![
+                d["source"].as_str().unwrap().to_string(),
+                name.as_str()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or("")
+                    .to_string(),
+                form["kind"].as_str().unwrap().to_string(),
+                pages.get(&line).map(u64::to_string).unwrap_or_default(),
+                line.to_string(),
+            ]);
+        }
+    }
+    let got: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            [source, project, kind, page, line]
+                .iter()
+                .map(|&k| r[k].to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(got, want);
+    assert!(got.iter().all(|r| !r[0].is_empty() && !r[2].is_empty()));
+    assert!(got.iter().filter(|r| !r[1].is_empty()).count() > got.len() / 2);
+    // 003's rate slip in the PDF, on page 1.
+    let slip = rows
+        .iter()
+        .find(|r| {
+            &r[source] == "fixtures/pdf/003_forms.pdf"
+                && &r[at("check_id")] == "funds.rate"
+                && &r[at("printed")] == "97.68"
+        })
+        .expect("003's 97.68 in the PDF");
+    assert_eq!(&slip[page], "1");
+    assert_eq!(&slip[kind], "self_evaluation");
+    assert!(!slip[project].is_empty());
+    assert!(!slip[at("col")].is_empty());
+    // The page geometry is no longer a column of documents.csv but a table
+    // of its own, a row per cell box.
+    let (header, _) = read("documents");
+    assert!(!header.iter().any(|h| h == "geometry"));
+    let (header, boxes) = read("cell_boxes");
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let cells: usize = documents
+        .iter()
+        .flat_map(|d| d["geometry"].as_array().into_iter().flatten())
+        .map(|g| g["cells"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(boxes.len(), cells);
+    let pdf = documents
+        .iter()
+        .position(|d| d["source"] == "fixtures/pdf/003_forms.pdf")
+        .unwrap();
+    let want: Vec<(String, String, String, f64)> = documents[pdf]["geometry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| {
+            g["cells"].as_array().unwrap().iter().map(|c| {
+                (
+                    g["line"].to_string(),
+                    g["page"].to_string(),
+                    c["column"].to_string(),
+                    c["bbox"]["x1"].as_f64().unwrap(),
+                )
+            })
+        })
+        .collect();
+    // Documents are numbered from 1 in the order of the report.
+    let id = (pdf + 1).to_string();
+    let got: Vec<&csv::StringRecord> = boxes
+        .iter()
+        .filter(|b| b[at("document_id")] == id)
+        .collect();
+    assert_eq!(got.len(), want.len());
+    for (b, (line, page, column, x1)) in got.iter().zip(&want) {
+        assert_eq!(
+            (&b[at("line")], &b[at("page")], &b[at("col")]),
+            (line.as_str(), page.as_str(), column.as_str())
+        );
+        let printed: f64 = b[at("x1")].parse().unwrap();
+        assert!((printed - x1).abs() <= 0.005, "{printed} for {x1}");
+        assert!(b[at("x1")].split('.').nth(1).is_none_or(|d| d.len() <= 2));
+    }
+}
+
+/// A cell text longer than a spreadsheet cell holds is cut in the CSV,
+/// with a marker that says so, and is whole in the JSON report.
+#[test]
+fn a_text_too_long_for_a_spreadsheet_cell_is_cut_with_a_marker() {
+    let dir = std::env::temp_dir().join(format!("jixiao-csv-long-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let long = "很长的说明文字".repeat(6_000);
+    let file = dir.join("long.txt");
+    std::fs::write(
+        &file,
+        format!("项目名称\t示例\n备注说明\t{long}\n总分\t\t100.00\t99.00\n"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&run(&["check", file]).stdout).unwrap();
+    let unmapped = json["documents"][0]["forms"][0]["unmapped"]
+        .as_array()
+        .unwrap();
+    assert!(unmapped.iter().any(|u| u["text"] == long.as_str()));
+    let out = run(&["check", "--format", "csv", "--table", "unmapped", file]);
+    assert!(out.status.success());
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let text = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "text")
+        .unwrap();
+    let cut: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[text].to_string())
+        .filter(|t| t.starts_with("很长的说明文字"))
+        .collect();
+    assert_eq!(cut.len(), 1);
+    assert_eq!(cut[0].chars().count(), 32_767);
+    assert!(
+        cut[0].ends_with("[cut: 42000 characters in all; the whole text is in the JSON report]"),
+        "{}",
+        cut[0].chars().skip(32_600).collect::<String>()
+    );
+    assert!(long.starts_with(cut[0].split(" … [cut").next().unwrap()));
+}
+
 /// With --redact-contacts no personal name or mobile number of a contact is
 /// left in the report, the CSV or the archive; without it they are there.
 #[test]

@@ -235,3 +235,86 @@ fn postgres_errors_say_what_the_server_said() {
     ]);
     assert!(said.contains("refused"), "{said}");
 }
+
+/// An archive of schema version 4 on PostgreSQL (geometry as JSON in
+/// `documents.geometry`, findings without source, project, kind or page)
+/// is migrated as on SQLite: the boxes become rows of `cell_boxes`, the
+/// findings get their columns, and the rows are what a fresh ingest writes.
+#[test]
+fn postgres_migrates_an_archive_of_version_4() {
+    let Some(db) = fresh_database("migrate") else {
+        return;
+    };
+    let pdf = "fixtures/pdf/003_forms.pdf";
+    let (code, out) = ingest(&db, &["corpus/002_bc93ede7711070ab.txt", pdf]);
+    assert_eq!(code, Some(0), "{out}");
+    let mut client = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let select = |client: &mut postgres::Client| -> (Vec<String>, Vec<String>) {
+        let findings = client
+            .query(
+                "SELECT concat_ws('|', source, project, form_kind, page, line, col, check_id) \
+                 FROM findings ORDER BY id",
+                &[],
+            )
+            .unwrap();
+        let boxes = client
+            .query(
+                "SELECT concat_ws('|', document_id, line, page, col, x0, y0, x1, y1) \
+                 FROM cell_boxes ORDER BY id",
+                &[],
+            )
+            .unwrap();
+        let text = |rows: Vec<postgres::Row>| rows.iter().map(|r| r.get(0)).collect();
+        (text(findings), text(boxes))
+    };
+    let (findings, boxes) = select(&mut client);
+    assert!(findings
+        .iter()
+        .any(|f| f.starts_with(pdf) && f.contains("|1|")));
+    let report = common::report_of(pdf);
+    let cells: usize = report.geometry.iter().map(|g| g.cells.len()).sum();
+    assert_eq!(boxes.len(), cells);
+    let geometry = serde_json::to_string(&report.geometry).unwrap();
+    client
+        .batch_execute(
+            "DROP VIEW findings_by_unit_year; DROP VIEW execution_rates; \
+             DROP VIEW projects_with_errors; DROP VIEW project_years; DROP VIEW publications; \
+             DROP TABLE cell_boxes; ALTER TABLE documents ADD COLUMN geometry TEXT; \
+             ALTER TABLE findings DROP COLUMN source; ALTER TABLE findings DROP COLUMN project; \
+             ALTER TABLE findings DROP COLUMN form_kind; ALTER TABLE findings DROP COLUMN page; \
+             UPDATE meta SET value = '4' WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    client
+        .execute(
+            "UPDATE documents SET geometry = $1 WHERE source = $2",
+            &[&geometry, &pdf],
+        )
+        .unwrap();
+    drop(client);
+    // Opening it to write migrates it; the same bytes change nothing.
+    let (code, out) = ingest(&db, &[pdf]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with("unchanged"), "{out}");
+    let mut client = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let version: String = client
+        .query_one("SELECT value FROM meta WHERE key = 'schema_version'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, jixiao_archive::SCHEMA_VERSION);
+    assert_eq!(select(&mut client), (findings, boxes));
+    let left: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns \
+             WHERE table_name = 'documents' AND column_name = 'geometry'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+    // The views were made again.
+    assert!(!client
+        .query("SELECT * FROM findings_by_unit_year", &[])
+        .unwrap()
+        .is_empty());
+}

@@ -88,17 +88,34 @@ impl ArchiveError {
 /// The schema this version writes. An archive of an earlier version it can
 /// migrate is migrated when opened for writing; a later one is refused
 /// rather than half understood.
-pub const SCHEMA_VERSION: &str = "4";
+pub const SCHEMA_VERSION: &str = "5";
 
 /// What turns an archive of one version into the next: version 2 → 3 adds
 /// the declarations' fund sources and per-area targets (their tables are
 /// created with the others) and each indicator's period; 3 → 4 the hash of
 /// what a document says, by which the views count a publication once
-/// whatever formats it was ingested in.
+/// whatever formats it was ingested in; 4 → 5 the columns that let a
+/// finding be read without joins (its document's source, its form's
+/// project and kind, its page), after which [`Archive::move_geometry`]
+/// moves each PDF's geometry out of `documents.geometry` into `cell_boxes`
+/// (created with the other tables) and fills those columns for the rows
+/// already stored.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("2", "ALTER TABLE indicators ADD COLUMN period TEXT"),
     ("3", "ALTER TABLE documents ADD COLUMN content_sha256 TEXT"),
+    (
+        "4",
+        "ALTER TABLE findings ADD COLUMN source TEXT; \
+         ALTER TABLE findings ADD COLUMN project TEXT; \
+         ALTER TABLE findings ADD COLUMN form_kind TEXT; \
+         ALTER TABLE findings ADD COLUMN page BIGINT",
+    ),
 ];
+
+/// The widest cell a spreadsheet holds (Excel's limit, in UTF-16 units);
+/// a longer text is cut in the CSV export (the archive and the JSON report
+/// keep it whole).
+pub const CSV_CELL_LIMIT: usize = 32_767;
 
 /// Tables, in the order rows depend on each other. `{pk}` is the dialect's
 /// auto-numbered key.
@@ -120,7 +137,6 @@ CREATE TABLE IF NOT EXISTS documents (
     finding_count BIGINT NOT NULL,
     error TEXT,
     repairs TEXT,
-    geometry TEXT,
     ingested_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS projects (
@@ -254,7 +270,11 @@ CREATE TABLE IF NOT EXISTS findings (
     explained_by TEXT,
     line BIGINT,
     col BIGINT,
-    message TEXT NOT NULL
+    message TEXT NOT NULL,
+    source TEXT,
+    project TEXT,
+    form_kind TEXT,
+    page BIGINT
 );
 CREATE TABLE IF NOT EXISTS unmapped (
     id {pk},
@@ -264,6 +284,17 @@ CREATE TABLE IF NOT EXISTS unmapped (
     col BIGINT,
     text TEXT NOT NULL,
     reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cell_boxes (
+    id {pk},
+    document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    line BIGINT NOT NULL,
+    page BIGINT NOT NULL,
+    col BIGINT NOT NULL,
+    x0 TEXT NOT NULL,
+    y0 TEXT NOT NULL,
+    x1 TEXT NOT NULL,
+    y1 TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS forms_document ON forms(document_id);
 CREATE INDEX IF NOT EXISTS forms_project ON forms(project_id);
@@ -279,6 +310,7 @@ CREATE INDEX IF NOT EXISTS findings_form ON findings(form_id);
 CREATE INDEX IF NOT EXISTS findings_severity ON findings(severity);
 CREATE INDEX IF NOT EXISTS unmapped_document ON unmapped(document_id);
 CREATE INDEX IF NOT EXISTS unmapped_form ON unmapped(form_id);
+CREATE INDEX IF NOT EXISTS cell_boxes_document ON cell_boxes(document_id, line);
 ";
 
 /// Views for the common questions (documented in the README). Written in
@@ -327,8 +359,9 @@ JOIN projects p ON p.id = fo.project_id
 JOIN publications d ON d.id = fo.document_id;
 ";
 
-/// The tables whose rows an ingest writes, for counting.
-pub const TABLE_NAMES: [&str; 12] = [
+/// The tables whose rows an ingest writes, for counting and for the CSV
+/// export.
+pub const TABLE_NAMES: [&str; 13] = [
     "documents",
     "projects",
     "forms",
@@ -341,6 +374,7 @@ pub const TABLE_NAMES: [&str; 12] = [
     "budget_amounts",
     "findings",
     "unmapped",
+    "cell_boxes",
 ];
 
 /// What ingesting one document did.
@@ -473,6 +507,9 @@ impl Archive {
                             )));
                         };
                         self.conn.batch(sql)?;
+                        if at == "4" {
+                            self.move_geometry()?;
+                        }
                         at = (at.parse::<u32>().unwrap_or(0) + 1).to_string();
                     }
                     self.conn.exec(
@@ -484,6 +521,70 @@ impl Archive {
             self.conn.batch(VIEWS)
         })();
         self.end(result)
+    }
+
+    /// Part of the migration from version 4: every PDF's geometry, kept
+    /// as JSON in `documents.geometry` until then, becomes rows of
+    /// `cell_boxes`; the findings already stored get their source, project,
+    /// form kind and page; and the JSON column goes (with the views that
+    /// name it, which are made again after the migration).
+    fn move_geometry(&mut self) -> Result<(), ArchiveError> {
+        let stored = self.conn.query(
+            "SELECT id, geometry FROM documents WHERE geometry IS NOT NULL ORDER BY id",
+            &[],
+        )?;
+        for row in &stored.rows {
+            let (Some(id), Some(json)) = (row[0].int(), row[1].text()) else {
+                continue;
+            };
+            let rows: Vec<serde_json::Value> = serde_json::from_str(&json).map_err(|e| {
+                ArchiveError::Invalid(format!(
+                    "document {id}: its stored geometry is not JSON ({e}), so it cannot be migrated"
+                ))
+            })?;
+            let mut boxes = Vec::new();
+            for r in &rows {
+                let int = |v: &serde_json::Value| v.as_u64().map(|n| n as i64);
+                let (Some(line), Some(page)) = (int(&r["line"]), int(&r["page"])) else {
+                    continue;
+                };
+                for c in r["cells"].as_array().into_iter().flatten() {
+                    let b = &c["bbox"];
+                    let side = |k: &str| b[k].as_f64().map(point);
+                    if let (Some(col), Some(x0), Some(y0), Some(x1), Some(y1)) = (
+                        int(&c["column"]),
+                        side("x0"),
+                        side("y0"),
+                        side("x1"),
+                        side("y1"),
+                    ) {
+                        boxes.push(CellRow {
+                            line,
+                            page,
+                            col,
+                            bbox: [x0, y0, x1, y1],
+                        });
+                    }
+                }
+            }
+            insert_cell_boxes(self.conn.as_mut(), id, boxes)?;
+        }
+        self.conn.batch(
+            "UPDATE findings SET \
+               source = (SELECT d.source FROM documents d WHERE d.id = findings.document_id), \
+               form_kind = (SELECT fo.kind FROM forms fo WHERE fo.id = findings.form_id), \
+               project = (SELECT CASE WHEN fo.kind = 'budget_table' THEN fo.title \
+                                      ELSE fo.project_name END \
+                          FROM forms fo WHERE fo.id = findings.form_id), \
+               page = (SELECT MIN(c.page) FROM cell_boxes c \
+                       WHERE c.document_id = findings.document_id AND c.line = findings.line); \
+             DROP VIEW IF EXISTS findings_by_unit_year; \
+             DROP VIEW IF EXISTS execution_rates; \
+             DROP VIEW IF EXISTS projects_with_errors; \
+             DROP VIEW IF EXISTS project_years; \
+             DROP VIEW IF EXISTS publications; \
+             ALTER TABLE documents DROP COLUMN geometry",
+        )
     }
 
     fn begin(&mut self) -> Result<(), ArchiveError> {
@@ -574,8 +675,9 @@ impl Archive {
 
     /// Writes one table as CSV (UTF-8, a header row, NULL as an empty
     /// field), rows in the order they were stored; a form's full JSON
-    /// record is left out (it is in the JSON report). With `bom`, the file
-    /// starts with a byte-order mark, which Excel needs to read UTF-8.
+    /// record is left out (it is in the JSON report), and a text longer
+    /// than a spreadsheet cell holds is cut ([`fit_cell`]). With `bom`, the
+    /// file starts with a byte-order mark, which Excel needs to read UTF-8.
     pub fn export_csv(
         &mut self,
         table: &str,
@@ -599,7 +701,14 @@ impl Archive {
             rows: all
                 .rows
                 .into_iter()
-                .map(|r| keep.iter().map(|&k| r[k].clone()).collect())
+                .map(|r| {
+                    keep.iter()
+                        .map(|&k| match &r[k] {
+                            Val::Text(Some(t)) => Val::Text(Some(fit_cell(t))),
+                            v => v.clone(),
+                        })
+                        .collect()
+                })
                 .collect(),
         };
         shown.write_csv(out, bom)
@@ -840,32 +949,14 @@ impl<'a> Ingest<'a> {
         Ingest { conn, report }
     }
 
-    /// Inserts rows into `table`, many to a statement (one round trip for
-    /// hundreds of rows on PostgreSQL), under either backend's limit on
-    /// parameters.
+    /// Inserts rows into `table` (see [`insert_rows`]).
     fn insert_rows(
         &mut self,
         table: &str,
         columns: &[&str],
         rows: Vec<Vec<Val>>,
     ) -> Result<(), ArchiveError> {
-        let per_chunk = (30_000 / columns.len()).max(1);
-        for chunk in rows.chunks(per_chunk) {
-            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-            let mut n = 0;
-            for (k, row) in chunk.iter().enumerate() {
-                debug_assert_eq!(row.len(), columns.len());
-                sql.push_str(if k == 0 { "(" } else { ", (" });
-                for c in 0..columns.len() {
-                    n += 1;
-                    sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
-                }
-                sql.push(')');
-            }
-            let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
-            self.conn.exec(&sql, &params)?;
-        }
-        Ok(())
+        insert_rows(self.conn, table, columns, rows)
     }
 
     fn insert(&mut self, sql: &str, params: &[Val]) -> Result<i64, ArchiveError> {
@@ -889,8 +980,8 @@ impl<'a> Ingest<'a> {
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
         let document_id = self.insert(
             "INSERT INTO documents (sha256, report_sha256, content_sha256, source, kind, unit, \
-             year, form_count, finding_count, error, repairs, geometry, ingested_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             year, form_count, finding_count, error, repairs, ingested_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             &[
                 sha.into(),
                 report_sha.into(),
@@ -908,22 +999,39 @@ impl<'a> Ingest<'a> {
                 (!report.repairs.is_empty())
                     .then(|| json(&report.repairs))
                     .into(),
-                (!report.geometry.is_empty())
-                    .then(|| json(&report.geometry))
-                    .into(),
                 now.into(),
             ],
         )?;
+        let boxes = report
+            .geometry
+            .iter()
+            .flat_map(|g| {
+                g.cells.iter().map(move |c| CellRow {
+                    line: g.line as i64,
+                    page: i64::from(g.page),
+                    col: c.column as i64,
+                    bbox: [c.bbox.x0, c.bbox.y0, c.bbox.x1, c.bbox.y1].map(point),
+                })
+            })
+            .collect();
+        insert_cell_boxes(self.conn, document_id, boxes)?;
         let mut form_ids = Vec::with_capacity(forms.len());
         for (ordinal, form) in report.forms.iter().enumerate() {
             let id = self.form(document_id, ordinal, form, unit.as_deref())?;
             form_ids.push(id);
         }
+        // A PDF's row is on one page.
+        let pages: HashMap<usize, u32> = report.geometry.iter().map(|g| (g.line, g.page)).collect();
         let rows = report
             .findings
             .iter()
             .enumerate()
             .map(|(ordinal, f)| {
+                let facts = forms.get(f.form).map(|form| form_facts(form));
+                let project = facts.as_ref().and_then(|x| match x.kind {
+                    "budget_table" => x.title,
+                    _ => x.project_name,
+                });
                 vec![
                     document_id.into(),
                     form_ids.get(f.form).copied().into(),
@@ -937,6 +1045,10 @@ impl<'a> Ingest<'a> {
                     (f.location.line as i64).into(),
                     f.location.column.map(|c| c as i64).into(),
                     f.message.as_str().into(),
+                    report.source.as_str().into(),
+                    project.filter(|p| !p.trim().is_empty()).into(),
+                    facts.as_ref().map(|x| x.kind).into(),
+                    pages.get(&f.location.line).map(|&p| i64::from(p)).into(),
                 ]
             })
             .collect();
@@ -955,6 +1067,10 @@ impl<'a> Ingest<'a> {
                 "line",
                 "col",
                 "message",
+                "source",
+                "project",
+                "form_kind",
+                "page",
             ],
             rows,
         )?;
@@ -1498,7 +1614,110 @@ struct IndicatorRow<'a> {
     period: Option<&'a str>,
 }
 
-/// A value stored as its JSON text (repairs, geometry).
+/// Inserts rows into `table`, many to a statement (one round trip for
+/// hundreds of rows on PostgreSQL), under either backend's limit on
+/// parameters.
+fn insert_rows(
+    conn: &mut dyn Conn,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+) -> Result<(), ArchiveError> {
+    let per_chunk = (30_000 / columns.len()).max(1);
+    for chunk in rows.chunks(per_chunk) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (k, row) in chunk.iter().enumerate() {
+            debug_assert_eq!(row.len(), columns.len());
+            sql.push_str(if k == 0 { "(" } else { ", (" });
+            for c in 0..columns.len() {
+                n += 1;
+                sql.push_str(&format!("{}${n}", if c == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
+        conn.exec(&sql, &params)?;
+    }
+    Ok(())
+}
+
+/// One row of `cell_boxes`: where a PDF prints a cell (points, rounded to
+/// 0.01, as decimal text).
+struct CellRow {
+    line: i64,
+    page: i64,
+    col: i64,
+    bbox: [String; 4],
+}
+
+fn insert_cell_boxes(
+    conn: &mut dyn Conn,
+    document_id: i64,
+    boxes: Vec<CellRow>,
+) -> Result<(), ArchiveError> {
+    let rows = boxes
+        .into_iter()
+        .map(|b| {
+            let [x0, y0, x1, y1] = b.bbox;
+            vec![
+                document_id.into(),
+                b.line.into(),
+                b.page.into(),
+                b.col.into(),
+                x0.into(),
+                y0.into(),
+                x1.into(),
+                y1.into(),
+            ]
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "cell_boxes",
+        &["document_id", "line", "page", "col", "x0", "y0", "x1", "y1"],
+        rows,
+    )
+}
+
+/// A coordinate in points rounded to 0.01, as the shortest decimal text
+/// (`31.18`, `595`, `12.5`).
+fn point(v: f64) -> String {
+    let hundredths = (v * 100.0).round() as i64;
+    let d = Decimal::new(hundredths, 2).normalize();
+    if d.is_zero() {
+        "0".to_string()
+    } else {
+        d.to_string()
+    }
+}
+
+/// A text as a spreadsheet cell holds it: whole when it fits
+/// [`CSV_CELL_LIMIT`], else cut there, ending with a marker that says how
+/// long it is and where it is whole.
+pub fn fit_cell(text: &str) -> String {
+    let units = text.encode_utf16().count();
+    if units <= CSV_CELL_LIMIT {
+        return text.to_string();
+    }
+    let marker = format!(
+        " … [cut: {} characters in all; the whole text is in the JSON report]",
+        text.chars().count()
+    );
+    let room = CSV_CELL_LIMIT - marker.encode_utf16().count();
+    let mut used = 0;
+    let mut out = String::new();
+    for ch in text.chars() {
+        used += ch.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(ch);
+    }
+    out + &marker
+}
+
+/// A value stored as its JSON text (repairs).
 trait ErasedJson {
     fn to_json(&self) -> String;
 }
@@ -1568,6 +1787,33 @@ fn uri_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn boxes_are_rounded_to_hundredths_of_a_point() {
+        assert_eq!(point(31.18000030517578), "31.18");
+        assert_eq!(point(595.0), "595");
+        assert_eq!(point(12.4999), "12.5");
+        assert_eq!(point(-0.001), "0");
+        assert_eq!(point(-3.456), "-3.46");
+    }
+
+    #[test]
+    fn a_cell_is_cut_to_what_a_spreadsheet_holds() {
+        let short = "执行率".repeat(100);
+        assert_eq!(fit_cell(&short), short);
+        let exact = "a".repeat(CSV_CELL_LIMIT);
+        assert_eq!(fit_cell(&exact), exact);
+        // Characters beyond the basic plane take two UTF-16 units, as a
+        // spreadsheet counts them.
+        let wide = "𠀀".repeat(20_000);
+        let cut = fit_cell(&wide);
+        assert!(cut.encode_utf16().count() <= CSV_CELL_LIMIT);
+        assert!(cut.encode_utf16().count() > CSV_CELL_LIMIT - 2);
+        assert!(
+            cut.ends_with("[cut: 20000 characters in all; the whole text is in the JSON report]")
+        );
+        assert!(wide.starts_with(cut.split(" … ").next().unwrap()));
+    }
 
     #[test]
     fn the_most_frequent_unit_name_wins() {
