@@ -37,12 +37,20 @@ impl std::fmt::Display for Totals {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let [s, d, b, n] = self.forms;
         let [e, w, i] = self.findings;
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         write!(
             f,
-            "{} documents ({} unreadable), {} forms ({s} self-evaluations, {d} declarations, {b} budget tables, {n} prose), {e} errors, {w} warnings, {i} infos",
-            self.documents,
+            "{} ({} unreadable), {} ({}, {}, {}, {n} prose), {}, {}, {}",
+            count(self.documents, "document", "documents"),
             self.unreadable,
-            s + d + b + n,
+            count(s + d + b + n, "form", "forms"),
+            count(s, "self-evaluation", "self-evaluations"),
+            count(d, "declaration", "declarations"),
+            count(b, "budget table", "budget tables"),
+            count(e, "error", "errors"),
+            count(w, "warning", "warnings"),
+            count(i, "info", "infos"),
         )
     }
 }
@@ -142,4 +150,23 @@ fn finding_line(d: &DocumentReport, f: &Finding) -> String {
         f.computed.as_deref().unwrap_or("-"),
         f.message.replace('\n', " "),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_say_one_of_a_kind_in_the_singular() {
+        let t = Totals {
+            documents: 1,
+            unreadable: 0,
+            forms: [1, 0, 2, 0],
+            findings: [1, 0, 1],
+        };
+        assert_eq!(
+            t.to_string(),
+            "1 document (0 unreadable), 3 forms (1 self-evaluation, 0 declarations, 2 budget tables, 0 prose), 1 error, 0 warnings, 1 info"
+        );
+    }
 }
