@@ -474,6 +474,13 @@ impl Archive {
     }
 
     fn init(&mut self) -> Result<(), ArchiveError> {
+        // An archive of this version needs no DDL. Running it anyway (its
+        // `CREATE INDEX IF NOT EXISTS` locks the tables) while another
+        // process ingests made the two wait on each other's locks, and the
+        // server aborted that ingest's document as a deadlock.
+        if self.current_version()?.as_deref() == Some(SCHEMA_VERSION) {
+            return Ok(());
+        }
         let pk = match self.dialect() {
             Dialect::Sqlite => "INTEGER PRIMARY KEY",
             Dialect::Postgres => "BIGSERIAL PRIMARY KEY",
@@ -585,6 +592,27 @@ impl Archive {
              DROP VIEW IF EXISTS publications; \
              ALTER TABLE documents DROP COLUMN geometry",
         )
+    }
+
+    /// The schema version the archive records, `None` for a new one (no
+    /// `meta` table yet). Reads only: takes no lock a writer waits on.
+    fn current_version(&mut self) -> Result<Option<String>, ArchiveError> {
+        let exists = match self.dialect() {
+            Dialect::Sqlite => self.conn.query(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+                &[],
+            )?,
+            Dialect::Postgres => self
+                .conn
+                .query("SELECT 1 FROM pg_tables WHERE tablename = 'meta' AND schemaname = current_schema()", &[])?,
+        };
+        if exists.rows.is_empty() {
+            return Ok(None);
+        }
+        let version = self
+            .conn
+            .query("SELECT value FROM meta WHERE key = 'schema_version'", &[])?;
+        Ok(version.rows.first().and_then(|r| r[0].text()))
     }
 
     fn begin(&mut self) -> Result<(), ArchiveError> {
