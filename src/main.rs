@@ -70,9 +70,8 @@ enum Command {
         templates: Option<PathBuf>,
         /// json: one report; jsonl: one document's report per line; text: one line per
         /// finding (file:line:column  severity  check  project  printed → computed  message),
-        /// then the totals; csv: flat tables
-        /// (documents, forms, funds_rows, indicators, line_items, budget_rows,
-        /// budget_amounts, findings, unmapped, projects) joined by their id columns,
+        /// then the totals; csv: flat tables (the archive's: documents, forms,
+        /// findings, unmapped, cell_boxes … as the README lists) joined by their id columns,
         /// one file per table into the directory -o names, or one table with --table.
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
