@@ -45,19 +45,28 @@ fn every_report_validates_against_the_schema() {
     let schema = schema();
     let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
     let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["check", "corpus", "fixtures/pdf", "fixtures/text"])
+        .args([
+            "check",
+            "corpus",
+            "fixtures/pdf",
+            "fixtures/text",
+            "fixtures/tables",
+        ])
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let documents = report["documents"].as_array().unwrap();
-    // Every text, CSV and PDF file in those folders, all the way down.
-    let inputs = ["corpus", "fixtures/pdf", "fixtures/text"]
+    // Every file of a kind jixiao reads in those folders, all the way down:
+    // text, CSV, PDF, web pages, spreadsheets, Word files (the bad ones too).
+    let kinds = [
+        "txt", "csv", "pdf", "html", "xlsx", "xls", "ods", "docx", "doc",
+    ];
+    let inputs = ["corpus", "fixtures/pdf", "fixtures/text", "fixtures/tables"]
         .iter()
         .flat_map(walkdir::WalkDir::new)
         .filter(|e| {
             let p = e.as_ref().unwrap().path();
-            p.extension()
-                .is_some_and(|x| x == "txt" || x == "pdf" || x == "csv")
+            p.extension().is_some_and(|x| kinds.iter().any(|k| x == *k))
         })
         .count();
     assert_eq!(documents.len(), inputs);
@@ -76,6 +85,8 @@ fn every_report_validates_against_the_schema() {
         undocumented.is_empty(),
         "keys the schema does not name: {undocumented:?}"
     );
+    // The office and web files' provenance is among the keys checked.
+    assert!(used.contains("origins") && used.contains("source_column"));
     // The schema is not vacuous: a report missing a required field fails.
     let mut broken = report.clone();
     broken["documents"][0]
