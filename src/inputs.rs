@@ -32,27 +32,7 @@ impl Input {
     pub fn read(&self, limit: u64) -> Result<Vec<u8>, jixiao_extract::ReadError> {
         match self {
             Input::File(p) => jixiao_extract::read_limited(p, limit),
-            Input::Stdin => {
-                use std::io::Read;
-                let mut bytes = Vec::new();
-                let io = |source| jixiao_extract::ReadError::Io {
-                    path: "-".to_string(),
-                    source,
-                };
-                std::io::stdin()
-                    .lock()
-                    .take(limit + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(io)?;
-                if bytes.len() as u64 > limit {
-                    return Err(jixiao_extract::ReadError::TooLarge {
-                        path: "-".to_string(),
-                        size: bytes.len() as u64,
-                        limit,
-                    });
-                }
-                Ok(bytes)
-            }
+            Input::Stdin => jixiao_extract::read_at_most(std::io::stdin().lock(), "-", limit, 0),
         }
     }
 }

@@ -224,7 +224,6 @@ pub const MAX_FILE_BYTES: u64 = 512 << 20;
 /// Reads a whole file, refusing one over `limit` bytes before reading it
 /// (and one that grows past the limit while it is read).
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
     let shown = path.display().to_string();
     let io = |source| ReadError::Io {
         path: shown.clone(),
@@ -232,18 +231,39 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
-    let too_large = |size| ReadError::TooLarge {
-        path: shown.clone(),
-        size,
-        limit,
-    };
     if size > limit {
-        return Err(too_large(size));
+        return Err(ReadError::TooLarge {
+            path: shown,
+            size,
+            limit,
+        });
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    read_at_most(file, &shown, limit, size)
+}
+
+/// Reads `reader` to its end (standard input, a file), refusing more than
+/// `limit` bytes; `size` is what it is expected to hold, 0 if unknown.
+pub fn read_at_most(
+    reader: impl std::io::Read,
+    path: &str,
+    limit: u64,
+    size: u64,
+) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| ReadError::Io {
+            path: path.to_string(),
+            source,
+        })?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
+        return Err(ReadError::TooLarge {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }
