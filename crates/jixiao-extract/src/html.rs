@@ -40,12 +40,7 @@ pub fn html_to_text(s: &str) -> String {
     } else {
         out
     };
-    decoded
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    jixiao_model::grid::trim_lines(&decoded)
 }
 
 #[cfg(test)]

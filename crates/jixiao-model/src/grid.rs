@@ -213,6 +213,16 @@ pub fn squeeze(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A cell's text as the readers take it: each line trimmed, empty lines
+/// dropped (a web or office cell's paragraphs, one per line).
+pub fn trim_lines(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Splits text into rows. Lines holding only whitespace are breaks.
 pub fn read_rows(text: &str) -> Vec<Row> {
     let mut rows = Vec::new();

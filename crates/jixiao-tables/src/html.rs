@@ -350,7 +350,7 @@ impl Walk {
             "td" | "th" => {
                 if let Some(t) = self.tables.last_mut() {
                     if let Some(mut cell) = t.cell.take() {
-                        cell.text = cell_text(&cell.text);
+                        cell.text = jixiao_model::grid::trim_lines(&cell.text);
                         if let Some(row) = t.rows.last_mut() {
                             row.push(cell);
                         }
@@ -447,7 +447,7 @@ impl Walk {
                 self.limits.max_cells,
                 &format!("table {}", t.number),
             )?;
-            self.sink.text(&cell_text(&t.caption));
+            self.sink.text(&jixiao_model::grid::trim_lines(&t.caption));
             for (i, row) in laid.iter().enumerate() {
                 self.sink.row(&part, i + 1, row);
             }
@@ -467,15 +467,6 @@ fn span(value: Option<&str>, default: u32, max: u32) -> u32 {
         Err(_) if digits.is_empty() => default,
         Err(_) => max,
     }
-}
-
-/// A cell's text: each line trimmed, empty lines dropped.
-fn cell_text(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]
